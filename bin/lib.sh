@@ -1,0 +1,35 @@
+# Shared by the bin/ launchers: where the project is, the JVM flags, and how a module is run.
+# Sourced, not executed.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Spark on Java 17 needs these opens (kept in step with spark.java17.flags in pom.xml).
+SPARK_JAVA17_FLAGS=(
+  --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+  --add-opens=java.base/sun.security.action=ALL-UNNAMED
+  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+  -Djdk.reflect.useDirectMethodHandle=false
+)
+
+# run_module MODULE MAIN_CLASS [args...]: exec the module's main with its jar and target/lib on the classpath.
+# JAVA_OPTS adds JVM options (e.g. JAVA_OPTS=-Xmx64m).
+run_module() {
+  local module="$1" main="$2"
+  shift 2
+  local jar="$ROOT/$module/target/$module.jar"
+  if [[ ! -f "$jar" || ! -d "$ROOT/$module/target/lib" ]]; then
+    echo "$module is not built: run 'make build' in $ROOT first" >&2
+    exit 2
+  fi
+  # shellcheck disable=SC2086
+  exec "${JAVA:-java}" ${JAVA_OPTS:-} "${SPARK_JAVA17_FLAGS[@]}" -cp "$jar:$ROOT/$module/target/lib/*" "$main" "$@"
+}

@@ -1,0 +1,149 @@
+package io.sfcrime.common.tuning;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The job's effective tuning: typed, immutable, validated at the edge. Built from a flat map of raw values
+ * (YAML file or ConfigMap data); every declared key has a value, missing ones take their default.
+ */
+public final class Tuning {
+    private final Map<String, Object> declared;
+    private final Map<String, String> passThrough;
+
+    private Tuning(Map<String, Object> declared, Map<String, String> passThrough) {
+        this.declared = Collections.unmodifiableMap(declared);
+        this.passThrough = Collections.unmodifiableMap(passThrough);
+    }
+
+    public static Tuning defaults() {
+        return fromMap(Map.of());
+    }
+
+    /** Strict: any invalid value or unknown key fails the whole map with every problem listed. */
+    public static Tuning fromMap(Map<String, ?> raw) {
+        Validation v = validate(raw, defaults0());
+        if (!v.rejected().isEmpty()) {
+            throw new InvalidTuningException(v.rejected());
+        }
+        return v.tuning();
+    }
+
+    /**
+     * Lenient: valid keys are taken, invalid ones are listed in {@link Validation#rejected()} and keep their value
+     * from {@code previous}. Keys absent from {@code raw} return to their defaults.
+     */
+    public static Validation validate(Map<String, ?> raw, Tuning previous) {
+        Map<String, Object> declared = new LinkedHashMap<>();
+        Map<String, String> passThrough = new TreeMap<>();
+        Map<String, String> rejected = new TreeMap<>();
+        for (Setting s : TuningKeys.ALL) {
+            declared.put(s.name(), s.defaultValue());
+        }
+        for (Map.Entry<String, ?> e : raw.entrySet()) {
+            String key = e.getKey().trim();
+            var setting = TuningKeys.find(key);
+            try {
+                if (setting.isPresent()) {
+                    declared.put(key, setting.get().parse(e.getValue()));
+                } else if (TuningKeys.isPassThrough(key)) {
+                    if (e.getValue() == null || String.valueOf(e.getValue()).isBlank()) {
+                        throw new IllegalArgumentException(key + ": a value is required");
+                    }
+                    passThrough.put(key, String.valueOf(e.getValue()).trim());
+                } else {
+                    throw new IllegalArgumentException("unknown key '" + key + "'"
+                            + TuningKeys.nearest(key).map(n -> "; did you mean '" + n + "'?").orElse(""));
+                }
+            } catch (IllegalArgumentException ex) {
+                rejected.put(key, ex.getMessage());
+                if (previous != null && setting.isPresent()) {
+                    declared.put(key, previous.declared.get(key));
+                } else if (previous != null && previous.passThrough.containsKey(key)) {
+                    passThrough.put(key, previous.passThrough.get(key));
+                }
+            }
+        }
+        return new Validation(new Tuning(declared, passThrough), rejected);
+    }
+
+    private static Tuning defaults0() {
+        Map<String, Object> declared = new LinkedHashMap<>();
+        TuningKeys.ALL.forEach(s -> declared.put(s.name(), s.defaultValue()));
+        return new Tuning(declared, Map.of());
+    }
+
+    /** Result of a lenient validation. */
+    public record Validation(Tuning tuning, Map<String, String> rejected) {
+    }
+
+    public Object get(Setting s) {
+        return declared.get(s.name());
+    }
+
+    public int getInt(Setting s) {
+        return (Integer) get(s);
+    }
+
+    public long getLong(Setting s) {
+        return (Long) get(s);
+    }
+
+    public boolean getBoolean(Setting s) {
+        return (Boolean) get(s);
+    }
+
+    public String getString(Setting s) {
+        return (String) get(s);
+    }
+
+    public Duration getDuration(Setting s) {
+        return (Duration) get(s);
+    }
+
+    /** Pass-through {@code spark.*} keys as given. */
+    public Map<String, String> passThrough() {
+        return passThrough;
+    }
+
+    /** Every Spark conf this tuning sets: declared {@code spark.*} keys and pass-through ones, as strings. */
+    public Map<String, String> sparkConf() {
+        Map<String, String> conf = new TreeMap<>();
+        for (Setting s : TuningKeys.ALL) {
+            if (s.name().startsWith(TuningKeys.SPARK_PREFIX)) {
+                conf.put(s.name(), s.render(declared.get(s.name())));
+            }
+        }
+        conf.putAll(passThrough);
+        return conf;
+    }
+
+    /** Every key with its canonical text, declared keys first in declaration order, then pass-through keys. */
+    public Map<String, String> asStrings() {
+        Map<String, String> all = new LinkedHashMap<>();
+        for (Setting s : TuningKeys.ALL) {
+            all.put(s.name(), s.render(declared.get(s.name())));
+        }
+        all.putAll(passThrough);
+        return all;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Tuning t && declared.equals(t.declared) && passThrough.equals(t.passThrough);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(declared, passThrough);
+    }
+
+    @Override
+    public String toString() {
+        return asStrings().toString();
+    }
+}

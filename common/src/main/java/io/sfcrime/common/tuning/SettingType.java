@@ -79,6 +79,9 @@ public enum SettingType {
 
     static String renderDuration(Duration d) {
         long ms = d.toMillis();
+        if (ms == 0) {
+            return "0";
+        }
         for (var unit : List.of(new Object[] {86_400_000L, "day"}, new Object[] {3_600_000L, "hour"},
                 new Object[] {60_000L, "minute"}, new Object[] {1_000L, "second"})) {
             long size = (Long) unit[0];

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# `make run`: the whole pipeline on one machine, no cluster. kafka-local, the producer replaying the sample,
+# spark-app (continuous, UI on) and the consumer tailing the results topic. Ctrl-C (or DURATION seconds) stops
+# everything cleanly, newest first. Logs and state live in $RUN_DIR.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+RUN_DIR="${RUN_DIR:-run}"
+KAFKA_PORT="${KAFKA_PORT:-9092}"
+INPUT="${INPUT:-data/police-department-calls-for-service.json}"
+RADIO_CODES="${RADIO_CODES:-data/radio_code.json}"
+TUNING="${TUNING:-conf/tuning.yaml}"
+RATE="${RATE:-500}"
+UI_PORT="${UI_PORT:-4040}"
+DURATION="${DURATION:-0}"          # 0 = until Ctrl-C
+FRESH="${FRESH:-1}"                # 1 = new broker data and checkpoint each run
+BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+
+log() { printf '\033[1m[run]\033[0m %s\n' "$*" >&2; }
+
+for module in kafka-local producer consumer spark-app; do
+  if [[ ! -f "$module/target/$module.jar" ]]; then
+    log "building (first run: Maven downloads dependencies, this takes a few minutes)"
+    ${MVN:-mvn -B} -q -DskipTests install
+    break
+  fi
+done
+
+[[ "$FRESH" == 1 ]] && rm -rf "$RUN_DIR"
+mkdir -p "$RUN_DIR"
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  log "stopping"
+  for ((i=${#pids[@]}-1; i>=0; i--)); do
+    kill -TERM "${pids[$i]}" 2>/dev/null || true
+    wait "${pids[$i]}" 2>/dev/null || true
+  done
+  log "stopped; logs in $RUN_DIR/"
+}
+trap stop_all INT TERM EXIT
+
+log "starting kafka-local on $BOOTSTRAP (log: $RUN_DIR/kafka.log)"
+bin/kafka-local --port "$KAFKA_PORT" --data-dir "$RUN_DIR/kafka-data" >"$RUN_DIR/kafka.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 120); do
+  grep -q '^READY ' "$RUN_DIR/kafka.log" && break
+  kill -0 "${pids[0]}" 2>/dev/null || { cat "$RUN_DIR/kafka.log" >&2; exit 1; }
+  sleep 0.5
+done
+grep -q '^READY ' "$RUN_DIR/kafka.log" || { log "kafka-local did not start"; tail -20 "$RUN_DIR/kafka.log" >&2; exit 1; }
+log "$(grep '^READY ' "$RUN_DIR/kafka.log")"
+
+log "producer: replaying $INPUT at $RATE records/s, looping (log: $RUN_DIR/producer.log)"
+bin/producer --bootstrap "$BOOTSTRAP" --input "$INPUT" --rate "$RATE" --loop forever \
+  --summary-json "$RUN_DIR/producer-summary.json" >"$RUN_DIR/producer.log" 2>&1 &
+pids+=($!)
+
+log "consumer: tailing the results topic (log: $RUN_DIR/consumer.log)"
+bin/consumer --bootstrap "$BOOTSTRAP" --topic results --from-beginning --format json \
+  >"$RUN_DIR/results.jsonl" 2>"$RUN_DIR/consumer.log" &
+pids+=($!)
+
+log "spark-app: continuous, console table below, Spark UI on http://127.0.0.1:$UI_PORT (Ctrl-C stops all)"
+bin/spark-app --bootstrap "$BOOTSTRAP" --radio-codes "$RADIO_CODES" --tuning "$TUNING" \
+  --checkpoint "$RUN_DIR/checkpoint" --progress-file "$RUN_DIR/progress.jsonl" \
+  --status-file "$RUN_DIR/status.json" --report "$RUN_DIR/report.json" --ui-port "$UI_PORT" &
+pids+=($!)
+
+if [[ "$DURATION" != 0 ]]; then
+  sleep "$DURATION"
+else
+  wait "${pids[-1]}" || true
+fi

@@ -1,0 +1,66 @@
+package io.sfcrime.common;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RadioCodesTest {
+    private static final Path ROOT = Path.of(System.getProperty("project.root", ".."));
+
+    private static void assertIsTheDatasetTable(RadioCodes codes) {
+        assertThat(codes.size()).isEqualTo(19);
+        assertThat(codes.describe("HAN")).isEqualTo("Handled");
+        assertThat(codes.describe("CAN")).isEqualTo("Cancel");
+        assertThat(codes.describe("22")).isEqualTo("Cancel");
+        assertThat(codes.asMap().keySet()).startsWith("ABA", "ADM", "ADV");
+    }
+
+    @Test
+    void loadsTheCommittedTable() {
+        assertIsTheDatasetTable(RadioCodes.load(ROOT.resolve("data/radio_code.json")));
+    }
+
+    @Test
+    void loadsTheRealTableWithItsLeadingWhitespaceAndTabs() {
+        Path real = ROOT.resolve("../shared/data/radio_code.json").normalize();
+        Assumptions.assumeTrue(Files.isRegularFile(real), "the real table is not at " + real);
+        assertIsTheDatasetTable(RadioCodes.load(real));
+    }
+
+    @Test
+    void unknownCodeDescribesAsItselfAndMissingAsNull() {
+        RadioCodes codes = RadioCodes.of(Map.of("HAN", "Handled"));
+        assertThat(codes.describe("Not recorded")).isEqualTo("Not recorded");
+        assertThat(codes.describe(null)).isNull();
+        assertThatThrownBy(() -> codes.asMap().put("X", "y")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void rejectsTablesOfTheWrongShapeNamingTheEntry() {
+        assertThatThrownBy(() -> RadioCodes.parse(in("{\"a\": 1}"), "t.json"))
+                .hasMessageContaining("t.json").hasMessageContaining("array");
+        assertThatThrownBy(() -> RadioCodes.parse(in("[{\"disposition_code\": \"A\", \"description\": \"x\"},"
+                + " {\"disposition_code\": 5, \"description\": \"y\"}]"), "t.json"))
+                .hasMessageContaining("entry 1");
+    }
+
+    @Test
+    void missingFileIsAClearError(@TempDir Path dir) {
+        assertThatThrownBy(() -> RadioCodes.load(dir.resolve("nope.json")))
+                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("nope.json");
+    }
+
+    private static ByteArrayInputStream in(String s) {
+        return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,75 @@
+package io.sfcrime.producer;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Checks that the broker answers and creates missing topics, each step bounded by a timeout. */
+public final class TopicSetup {
+    private TopicSetup() {
+    }
+
+    /** Asks the cluster to describe itself; the cheapest call that proves a broker is there and speaks Kafka. */
+    public static void checkBroker(Admin admin, String bootstrap, long timeoutMs) throws BrokerUnreachableException {
+        try {
+            admin.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            throw new BrokerUnreachableException("cannot reach a Kafka broker at " + bootstrap + " within "
+                    + timeoutMs + " ms (" + rootMessage(e) + "). Is it running? Start one with bin/kafka-local, or"
+                    + " pass --bootstrap HOST:PORT.", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerUnreachableException("interrupted while contacting " + bootstrap, e);
+        }
+    }
+
+    /** Creates the topics that do not exist yet; returns the names it created. */
+    public static List<String> ensureTopics(Admin admin, Collection<String> names, int partitions,
+                                            short replicationFactor, long timeoutMs) throws TopicSetupException {
+        Set<String> wanted = new LinkedHashSet<>(names);
+        List<String> created = new ArrayList<>();
+        try {
+            Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
+            for (String name : wanted) {
+                if (existing.contains(name)) {
+                    continue;
+                }
+                try {
+                    admin.createTopics(List.of(new NewTopic(name, partitions, replicationFactor)))
+                            .all().get(timeoutMs, TimeUnit.MILLISECONDS);
+                    created.add(name);
+                } catch (ExecutionException e) {
+                    // Someone else created it between our listing and our request: that is what we wanted.
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new TopicSetupException("cannot create topics " + wanted + " with " + partitions
+                    + " partitions and replication factor " + replicationFactor + ": " + rootMessage(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicSetupException("interrupted while creating topics " + wanted, e);
+        }
+        return created;
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        String m = c.getMessage();
+        return c.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+}

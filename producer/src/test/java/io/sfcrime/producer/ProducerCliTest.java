@@ -1,0 +1,69 @@
+package io.sfcrime.producer;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProducerCliTest {
+    @TempDir
+    Path dir;
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+
+    int run(String... args) {
+        return ProducerCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void helpListsTheOptions() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("--bootstrap", "--input", "--dead-letter-topic", "--summary-json",
+                "--replay", "--loop", "--rate", "--limit");
+    }
+
+    @Test
+    void badOptionValuesAreRejectedWithTheOptionNamed() throws IOException {
+        Path in = Files.writeString(dir.resolve("in.json"), "[]");
+        assertThat(run("--input", in.toString(), "--loop", "twice")).isEqualTo(ProducerCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--loop");
+        assertThat(run("--input", in.toString(), "--replay", "random")).isEqualTo(ProducerCli.EXIT_USAGE);
+        assertThat(run("--input", in.toString(), "--max-record-bytes", "2000000")).isEqualTo(ProducerCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--max-record-bytes");
+        assertThat(run("--input", "-", "--replay", "event-time")).isEqualTo(ProducerCli.EXIT_USAGE);
+        assertThat(run("--input", in.toString(), "--rate", "-5")).isEqualTo(ProducerCli.EXIT_USAGE);
+        assertThat(run()).isEqualTo(ProducerCli.EXIT_USAGE);
+    }
+
+    @Test
+    void loopAcceptsForever() {
+        assertThat(ProducerCli.parseLoops("forever")).isEqualTo(ProduceOptions.FOREVER);
+        assertThat(ProducerCli.parseLoops("3")).isEqualTo(3);
+    }
+
+    @Test
+    void missingInputFileIsAClearError() {
+        assertThat(run("--input", dir.resolve("nope.json").toString(), "--bootstrap", "127.0.0.1:1"))
+                .isEqualTo(ProducerCli.EXIT_INPUT);
+        assertThat(err.toString()).contains("nope.json", "does not exist");
+    }
+
+    @Test
+    void unreachableBrokerGivesExitCodeThreeAndSaysWhatToDo() throws IOException {
+        Path in = Files.writeString(dir.resolve("in.json"), "[]");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort(); // free once closed: nothing listens there
+        }
+        int code = run("--input", in.toString(), "--bootstrap", "127.0.0.1:" + port, "--connect-timeout-ms", "1500");
+        assertThat(code).isEqualTo(ProducerCli.EXIT_BROKER_UNREACHABLE);
+        assertThat(err.toString()).contains("cannot reach a Kafka broker at 127.0.0.1:" + port, "--bootstrap");
+    }
+}

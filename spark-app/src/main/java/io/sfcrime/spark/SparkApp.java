@@ -1,0 +1,187 @@
+package io.sfcrime.spark;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sfcrime.common.RadioCodes;
+import io.sfcrime.common.Topics;
+import io.sfcrime.common.tuning.Tuning;
+import io.sfcrime.common.tuning.TuningFile;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * The streaming job's entry point: settings → SparkSession → read → transform → write, then the report.
+ * Exit codes: 0 done (drained, or stopped by SIGTERM/SIGINT), 1 the job failed, 2 bad options, tuning or
+ * radio-code table (rejected before Spark starts).
+ */
+@Command(name = "spark-app", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Counts San Francisco police calls for service from Kafka with Spark Structured Streaming:",
+                "hourly event-time windows by crime type and by crime type and disposition, written to the results",
+                "topic; invalid records go to the dead-letter topic with a reason."},
+        footer = {"", "Example: bin/spark-app --tuning conf/tuning.yaml --available-now --report run/report.json"})
+public final class SparkApp implements Callable<Integer> {
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_BAD_CONFIG = 2;
+
+    @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+    String bootstrap;
+    @Option(names = "--topic", defaultValue = Topics.CALLS, description = "Input topic of call records (default: ${DEFAULT-VALUE}).")
+    String topic;
+    @Option(names = "--results-topic", defaultValue = Topics.RESULTS, description = "Topic of the counts, one JSON per updated row (default: ${DEFAULT-VALUE}).")
+    String resultsTopic;
+    @Option(names = "--dead-letter-topic", defaultValue = Topics.DEAD_LETTER, description = "Topic of invalid records with their reason (default: ${DEFAULT-VALUE}).")
+    String deadLetterTopic;
+    @Option(names = "--radio-codes", defaultValue = "data/radio_code.json", paramLabel = "FILE", description = "Disposition code table (default: ${DEFAULT-VALUE}).")
+    Path radioCodes;
+    @Option(names = "--checkpoint", defaultValue = "run/checkpoint", paramLabel = "DIR", description = "Checkpoint directory; a restart continues from it exactly (default: ${DEFAULT-VALUE}).")
+    Path checkpoint;
+    @Option(names = "--tuning", paramLabel = "FILE", description = "Tuning YAML (flat keys such as spark.sql.shuffle.partitions, source.maxOffsetsPerTrigger); missing keys take their defaults.")
+    Path tuningFile;
+    @Option(names = "--available-now", description = "Process what the topic holds now (Trigger.AvailableNow), then exit.")
+    boolean availableNow;
+    @Option(names = "--report", paramLabel = "FILE", description = "Write the final counts as JSON at exit (also after SIGTERM).")
+    Path report;
+    @Option(names = "--progress-file", paramLabel = "FILE", description = "Append each query progress JSON, one per line.")
+    Path progressFile;
+    @Option(names = "--status-file", paramLabel = "FILE", description = "Rewrite a status JSON (applied settings, last progress) after each batch.")
+    Path statusFile;
+    @Option(names = "--ui-port", defaultValue = "4040", description = "Spark UI port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int uiPort;
+    @Option(names = "--master", description = "Spark master (default: spark.master if set, else local[*]).")
+    String master;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final StopSignal stop;
+
+    public SparkApp() {
+        this(System.out, System.err, null);
+    }
+
+    /** For embedding and tests: output streams and a stop signal the caller controls (null: SIGTERM/SIGINT). */
+    public SparkApp(PrintStream out, PrintStream err, StopSignal stop) {
+        this.out = out;
+        this.err = err;
+        this.stop = stop;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        return new CommandLine(new SparkApp()).execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Tuning tuning;
+        RadioCodes codes;
+        try {
+            tuning = loadTuning(tuningFile);
+            codes = loadRadioCodes(radioCodes);
+            checkOptions();
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            err.println("spark-app: " + e.getMessage());
+            return EXIT_BAD_CONFIG;
+        }
+        JobConfig config = new JobConfig(bootstrap, topic, resultsTopic, deadLetterTopic, radioCodes, checkpoint,
+                availableNow, report, progressFile, statusFile, uiPort, master);
+        try {
+            KafkaClients.ensureTopics(bootstrap, Set.of(resultsTopic, deadLetterTopic));
+        } catch (KafkaClients.KafkaUnavailableException e) {
+            err.println("spark-app: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+        return runJob(config, tuning, codes);
+    }
+
+    /** Bad tuning is rejected here with every problem listed, before anything reaches Spark. */
+    static Tuning loadTuning(Path file) {
+        if (file == null) {
+            return Tuning.defaults();
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("tuning file " + file + " does not exist (--tuning)");
+        }
+        Map<String, Object> raw = TuningFile.read(file);
+        try {
+            return Tuning.fromMap(raw);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (in " + file + ")", e);
+        }
+    }
+
+    static RadioCodes loadRadioCodes(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("radio-code table " + file.toAbsolutePath() + " does not exist "
+                    + "(--radio-codes; run from the repository root or pass the file)");
+        }
+        return RadioCodes.load(file);
+    }
+
+    private void checkOptions() {
+        if (uiPort < 0 || uiPort > 65535) {
+            throw new IllegalArgumentException("--ui-port must be 0..65535, got " + uiPort);
+        }
+        if (Set.of(resultsTopic, deadLetterTopic).contains(topic) || resultsTopic.equals(deadLetterTopic)) {
+            throw new IllegalArgumentException("--topic, --results-topic and --dead-letter-topic must all differ");
+        }
+    }
+
+    private int runJob(JobConfig config, Tuning tuning, RadioCodes codes) throws Exception {
+        StopSignal signal = stop != null ? stop : StopSignal.install();
+        SparkSession spark = Sessions.create(config, tuning);
+        RuntimeSettings settings = new RuntimeSettings(tuning);
+        ProgressReporter reporter = new ProgressReporter(config.progressFile(), config.statusFile(),
+                () -> settings.tuning().asStrings());
+        spark.streams().addListener(reporter);
+        try {
+            String ui = spark.sparkContext().uiWebUrl().isDefined() ? spark.sparkContext().uiWebUrl().get() : null;
+            out.println("spark-app: Spark UI at " + (ui == null ? "(disabled)" : ui + "/StreamingQuery/"));
+            out.flush();
+            StreamingJob job = new StreamingJob(spark, config, settings, codes, reporter, out);
+            job.start();
+            out.println("spark-app: reading " + config.topic() + " from " + config.bootstrap() + (config.availableNow()
+                    ? " until drained" : " until SIGTERM/Ctrl-C") + "; checkpoint " + config.checkpoint());
+            out.flush();
+            while (job.allActive() && !signal.await(250)) {
+                // Available-now queries end by themselves; continuous ones on a signal or a failure.
+            }
+            if (config.availableNow()) {
+                while (job.anyActive() && job.failure() == null && !signal.requested()) {
+                    signal.await(250);
+                }
+            }
+            job.stopGracefully();
+            Throwable failure = job.failure();
+            if (failure != null) {
+                err.println("spark-app: the query failed: " + failure);
+                return EXIT_FAILED;
+            }
+            if (config.report() != null) {
+                ResultFold fold = ResultFold.read(config.bootstrap(), config.resultsTopic(),
+                        job.counts().id().toString(), Long.MAX_VALUE);
+                ObjectNode r = Report.build(fold, settings.tuning().asStrings());
+                Report.write(r, config.report());
+                out.printf("spark-app: report %s: input_rows=%d valid_rows=%d invalid_rows=%d late_rows_dropped=%d%n",
+                        config.report(), r.get("input_rows").asLong(), r.get("valid_rows").asLong(),
+                        r.get("invalid_rows").asLong(), r.get("late_rows_dropped").asLong());
+            }
+            return 0;
+        } finally {
+            spark.streams().removeListener(reporter);
+            reporter.close();
+            spark.stop();
+        }
+    }
+}

@@ -71,3 +71,99 @@ docs: build ## Regenerate conf/tuning.yaml and docs/tuning.md from the tuning ke
 
 ##@ Kubernetes
 
+# Run the pipeline on a kind cluster (see helm/README.md). Tool versions are pinned; override on the command line.
+KIND_VERSION ?= v0.24.0
+HELM_VERSION ?= v3.16.3
+KUBECTL_VERSION ?= v1.31.2
+STRIMZI_VERSION ?= 0.45.0
+KIND_CLUSTER ?= sf-crime
+KIND_NODE_IMAGE ?= kindest/node:v1.31.2
+NAMESPACE ?= sf-crime
+RELEASE ?= sfcs
+CHART ?= helm/sf-crime-streaming
+VALUES ?= $(CHART)/values.yaml
+HELM_TIMEOUT ?= 10m
+KIND ?= kind
+HELM ?= helm
+KUBECTL ?= kubectl
+IMAGE_PREFIX ?= sf-crime-streaming
+IMAGE_TAG ?= $(shell sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)
+IMAGE_MODULES ?= producer consumer spark-app
+JIB_BASE_IMAGE ?= eclipse-temurin:17-jre
+BASE_IMAGE_TAR ?= images/base-jre17.tar
+STRIMZI_URL ?= https://github.com/strimzi/strimzi-kafka-operator/releases/download/$(STRIMZI_VERSION)/strimzi-cluster-operator-$(STRIMZI_VERSION).yaml
+DRIVER ?= deploy/$(RELEASE)-sf-crime-streaming-driver
+comma := ,
+
+.PHONY: kind-create
+kind-create: ## Create the kind cluster (kind $(KIND_VERSION)) unless it exists.
+	@$(KIND) get clusters 2>/dev/null | grep -qx '$(KIND_CLUSTER)' && echo "kind cluster $(KIND_CLUSTER) exists" || \
+	  $(KIND) create cluster --name $(KIND_CLUSTER) --image $(KIND_NODE_IMAGE) --config k8s/kind-config.yaml --wait 120s
+
+.PHONY: base-image
+base-image: ## Build the offline JRE 17 base image tar from Debian packages (mmdebstrap, umoci, skopeo).
+	container/base-image.sh $(BASE_IMAGE_TAR) $(IMAGE_PREFIX)/base-jre17:bookworm
+
+.PHONY: images
+images: ## Build the producer, consumer and spark-app image tars with Jib on the public JRE base.
+	$(MVN) -q -DskipTests -pl $(subst $() $(),$(comma),$(IMAGE_MODULES)) package jib:buildTar -Djib.base.image=$(JIB_BASE_IMAGE)
+	@for m in $(IMAGE_MODULES); do ls -l $$m/target/jib-image.tar; done
+
+.PHONY: images-offline
+images-offline: $(BASE_IMAGE_TAR) ## Same as images on the offline base (no registry needed; what CI runs).
+	$(MVN) -o -q -DskipTests -pl $(subst $() $(),$(comma),$(IMAGE_MODULES)) package jib:buildTar -Djib.base.image=tar://$(CURDIR)/$(BASE_IMAGE_TAR)
+	@for m in $(IMAGE_MODULES); do ls -l $$m/target/jib-image.tar; done
+
+$(BASE_IMAGE_TAR):
+	container/base-image.sh $(BASE_IMAGE_TAR) $(IMAGE_PREFIX)/base-jre17:bookworm
+
+.PHONY: images-test
+images-test: ## Check the image tars (non-root user, entrypoint, labels) and run them with podman.
+	$(MVN) -o -pl chart-tests verify -Dimages.required=true
+	container/podman-smoke.sh
+
+.PHONY: kind-load
+kind-load: ## Load the three image tars into the kind cluster.
+	@for m in $(IMAGE_MODULES); do $(KIND) load image-archive $$m/target/jib-image.tar --name $(KIND_CLUSTER); done
+
+.PHONY: strimzi-install
+strimzi-install: ## Install the Strimzi operator $(STRIMZI_VERSION) watching $(NAMESPACE).
+	$(KUBECTL) create namespace $(NAMESPACE) --dry-run=client -o yaml | $(KUBECTL) apply -f -
+	curl -fsSL $(STRIMZI_URL) | sed 's/namespace: .*/namespace: $(NAMESPACE)/' | $(KUBECTL) apply -n $(NAMESPACE) -f -
+	$(KUBECTL) -n $(NAMESPACE) rollout status deployment/strimzi-cluster-operator --timeout=300s
+
+.PHONY: deploy
+deploy: kind-create kind-load strimzi-install ## Install or upgrade the chart and wait for it (images must be built: make images).
+	$(HELM) upgrade --install $(RELEASE) $(CHART) --namespace $(NAMESPACE) --create-namespace \
+	  -f $(VALUES) --set image.repositoryPrefix=$(IMAGE_PREFIX) --set image.tag=$(IMAGE_TAG) --wait --timeout $(HELM_TIMEOUT)
+	$(KUBECTL) -n $(NAMESPACE) get pods -l app.kubernetes.io/instance=$(RELEASE)
+
+.PHONY: ui-k8s
+ui-k8s: ## Forward the Spark UI to http://localhost:4040 (Ctrl-C stops).
+	@echo "Spark UI: http://localhost:4040/StreamingQuery/"
+	$(KUBECTL) -n $(NAMESPACE) port-forward svc/$(RELEASE)-sf-crime-streaming-ui 4040:4040
+
+.PHONY: logs-k8s
+logs-k8s: ## Follow the driver's log (one progress line per batch).
+	$(KUBECTL) -n $(NAMESPACE) logs -f $(DRIVER)
+
+.PHONY: retune
+retune: ## Apply edited tuning from VALUES without rolling the driver (helm upgrade).
+	$(HELM) upgrade $(RELEASE) $(CHART) --namespace $(NAMESPACE) --reuse-values -f $(VALUES) --wait --timeout $(HELM_TIMEOUT)
+	$(KUBECTL) -n $(NAMESPACE) get configmap $(RELEASE)-sf-crime-streaming-tuning -o jsonpath='{.data}'; echo
+
+.PHONY: status-k8s
+status-k8s: ## Print the live-retune status ConfigMap (applied, rejected, restarts, last progress).
+	$(KUBECTL) -n $(NAMESPACE) get configmap $(RELEASE)-tuning-status -o jsonpath='{.data}'; echo
+
+.PHONY: undeploy
+undeploy: ## Uninstall the release (the checkpoint PVC is kept; delete it to start counts afresh).
+	$(HELM) uninstall $(RELEASE) --namespace $(NAMESPACE) --wait
+
+.PHONY: kind-delete
+kind-delete: ## Delete the kind cluster.
+	$(KIND) delete cluster --name $(KIND_CLUSTER)
+
+.PHONY: manifests
+manifests: ## Render the chart with default values into k8s/rendered (checked by chart-tests).
+	$(MVN) -o -q -pl chart-tests test -Dtest=RenderedManifestsTest -Dmanifests.update=true -Dsurefire.failIfNoSpecifiedTests=false

@@ -1,0 +1,101 @@
+package io.sfcrime.charttests;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.TemplateCommand;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+
+/** The chart under test, rendered with helm-java and parsed by fabric8 (which knows Strimzi's types from its jar). */
+final class Chart {
+    static final Path ROOT = Paths.get(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+    static final Path DIR = ROOT.resolve("helm/sf-crime-streaming");
+    static final Path VALUES = Paths.get("src/test/resources/values").toAbsolutePath();
+    static final String RELEASE = "sfcs";
+    static final String NAMESPACE = "sf-crime";
+
+    // No API server is contacted: the client is only used to deserialize.
+    private static final KubernetesClient CLIENT = new KubernetesClientBuilder().build();
+
+    // Strimzi 0.45's model registers its kinds the fabric8 6.13 way, which fabric8 6.7.2 (the version that must sit
+    // beside Spark) does not see: those documents are read into Strimzi's typed classes here.
+    private static final Map<String, Class<? extends HasMetadata>> STRIMZI = Map.of(
+            "Kafka", Kafka.class, "KafkaNodePool", KafkaNodePool.class, "KafkaTopic", KafkaTopic.class,
+            "KafkaUser", KafkaUser.class);
+
+    private Chart() {
+    }
+
+    /** helm template with the given values files (from src/test/resources/values) and --set pairs. */
+    static String template(List<String> valuesFiles, Map<String, Object> sets) {
+        TemplateCommand t = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE);
+        for (String f : valuesFiles) {
+            t = t.withValuesFile(VALUES.resolve(f));
+        }
+        for (Map.Entry<String, Object> e : sets.entrySet()) {
+            t = t.set(e.getKey(), e.getValue());
+        }
+        return t.call();
+    }
+
+    static String template(String... valuesFiles) {
+        return template(List.of(valuesFiles), Map.of());
+    }
+
+    static List<HasMetadata> parse(String yaml) {
+        List<HasMetadata> out = new ArrayList<>();
+        for (String doc : yaml.split("(?m)^---\\s*$")) {
+            if (doc.isBlank() || !doc.contains("kind:")) {
+                continue;
+            }
+            try {
+                JsonNode node = Serialization.yamlMapper().readTree(doc);
+                Class<? extends HasMetadata> strimzi = node.path("apiVersion").asText().startsWith("kafka.strimzi.io/")
+                        ? STRIMZI.get(node.path("kind").asText()) : null;
+                if (strimzi != null) {
+                    out.add(Serialization.yamlMapper().treeToValue(node, strimzi));
+                } else {
+                    out.addAll(CLIENT.load(new ByteArrayInputStream(doc.getBytes(StandardCharsets.UTF_8))).items());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot parse rendered document:\n" + doc, e);
+            }
+        }
+        return out;
+    }
+
+    static List<HasMetadata> render(String... valuesFiles) {
+        return parse(template(valuesFiles));
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T extends HasMetadata> T one(List<HasMetadata> docs, Class<T> type, String name) {
+        return (T) docs.stream().filter(type::isInstance).filter(d -> d.getMetadata().getName().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " named " + name
+                        + " in " + docs.stream().map(d -> d.getKind() + "/" + d.getMetadata().getName()).toList()));
+    }
+
+    static <T> List<T> all(List<HasMetadata> docs, Class<T> type) {
+        return docs.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    static String full(String suffix) {
+        return RELEASE + "-sf-crime-streaming-" + suffix;
+    }
+}

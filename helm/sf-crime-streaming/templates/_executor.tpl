@@ -1,0 +1,31 @@
+{{/* Executor pod template (spark.kubernetes.executor.podTemplateFile): Spark fills in image, env, resources and
+     owner reference; the template adds what Spark has no setting for: security contexts, scratch volumes, labels. */}}
+{{- define "sfcs.executorPodTemplate" -}}
+apiVersion: v1
+kind: Pod
+metadata:
+  labels:
+    {{- include "sfcs.labels" (list . "spark-executor") | nindent 4 }}
+spec:
+  serviceAccountName: {{ include "sfcs.executorSA" . }}
+  automountServiceAccountToken: false
+  securityContext:
+    {{- include "sfcs.podSecurityContext" . | nindent 4 }}
+  {{- include "sfcs.scheduling" . | nindent 2 }}
+  containers:
+    - name: spark-kubernetes-executor
+      securityContext:
+        {{- include "sfcs.containerSecurityContext" . | nindent 8 }}
+      volumeMounts:
+        - name: tmp
+          mountPath: /tmp
+        - name: spark-scratch
+          mountPath: /var/spark/scratch
+  volumes:
+    - name: tmp
+      emptyDir:
+        sizeLimit: 256Mi
+    - name: spark-scratch
+      emptyDir:
+        sizeLimit: {{ .Values.spark.scratchSize }}
+{{- end -}}

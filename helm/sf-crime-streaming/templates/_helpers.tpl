@@ -1,0 +1,224 @@
+{{/* Names: every object is <fullname>-<suffix>; fullname is capped so the longest suffix keeps names <= 63. */}}
+{{- define "sfcs.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "sfcs.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "sfcs.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Selector labels of one component: include "sfcs.selectorLabels" (list . "driver") */}}
+{{- define "sfcs.selectorLabels" -}}
+{{- $root := index . 0 -}}
+app.kubernetes.io/name: {{ include "sfcs.name" $root }}
+app.kubernetes.io/instance: {{ $root.Release.Name }}
+app.kubernetes.io/component: {{ index . 1 }}
+{{- end -}}
+
+{{/* All labels of one component's objects. */}}
+{{- define "sfcs.labels" -}}
+{{- $root := index . 0 -}}
+{{ include "sfcs.selectorLabels" . }}
+helm.sh/chart: {{ include "sfcs.chart" $root }}
+app.kubernetes.io/version: {{ $root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ $root.Release.Service }}
+app.kubernetes.io/part-of: sf-crime-streaming
+{{- with $root.Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* Image of a module: include "sfcs.image" (list . "spark-app") */}}
+{{- define "sfcs.image" -}}
+{{- $root := index . 0 -}}
+{{- printf "%s/%s:%s" $root.Values.image.repositoryPrefix (index . 1) (default $root.Chart.AppVersion $root.Values.image.tag) -}}
+{{- end -}}
+
+{{- define "sfcs.kafkaCluster" -}}
+{{- default (printf "%s-kafka" (include "sfcs.fullname" .)) .Values.kafka.strimzi.clusterName | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "sfcs.strimzi" -}}
+{{- if not .Values.kafka.externalBootstrap }}true{{ end -}}
+{{- end -}}
+
+{{/* Bootstrap address the clients use: Strimzi's bootstrap Service (TLS port with auth) or the external one. */}}
+{{- define "sfcs.bootstrap" -}}
+{{- if .Values.kafka.externalBootstrap -}}
+{{- .Values.kafka.externalBootstrap -}}
+{{- else -}}
+{{- printf "%s-kafka-bootstrap.%s.svc:%d" (include "sfcs.kafkaCluster" .) .Release.Namespace (ternary 9093 9092 .Values.kafka.auth.enabled | int) -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "sfcs.topicReplicas" -}}
+{{- if gt (int .Values.kafka.topics.replicas) 0 -}}
+{{- .Values.kafka.topics.replicas -}}
+{{- else -}}
+{{- min 3 (int .Values.kafka.strimzi.replicas) -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "sfcs.kafkaCaSecret" -}}
+{{- default (printf "%s-cluster-ca-cert" (include "sfcs.kafkaCluster" .)) .Values.kafka.auth.caSecret -}}
+{{- end -}}
+
+{{/* Kafka client settings as KAFKA_* environment variables (ssl.truststore.certificates -> KAFKA_SSL_TRUSTSTORE_CERTIFICATES).
+     With auth, the SCRAM JAAS line and the cluster CA come from Secrets. Usage: include "sfcs.kafkaEnv" (list . "producer") */}}
+{{- define "sfcs.kafkaEnv" -}}
+{{- $root := index . 0 -}}
+- name: KAFKA_BOOTSTRAP_SERVERS
+  value: {{ include "sfcs.bootstrap" $root | quote }}
+{{- if $root.Values.kafka.auth.enabled }}
+- name: KAFKA_SECURITY_PROTOCOL
+  value: SASL_SSL
+- name: KAFKA_SASL_MECHANISM
+  value: SCRAM-SHA-512
+- name: KAFKA_SASL_JAAS_CONFIG
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "sfcs.kafkaUser" (list $root (index . 1)) }}
+      key: sasl.jaas.config
+- name: KAFKA_SSL_TRUSTSTORE_TYPE
+  value: PEM
+- name: KAFKA_SSL_TRUSTSTORE_CERTIFICATES
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "sfcs.kafkaCaSecret" $root }}
+      key: ca.crt
+{{- end }}
+{{- end -}}
+
+{{- define "sfcs.kafkaUser" -}}
+{{- $root := index . 0 -}}
+{{- printf "%s-%s" (include "sfcs.fullname" $root) (index . 1) -}}
+{{- end -}}
+
+{{/* Pod-level security context shared by every pod, executors included. */}}
+{{- define "sfcs.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 185
+runAsGroup: 185
+fsGroup: 185
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "sfcs.containerSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 185
+runAsGroup: 185
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+privileged: false
+capabilities:
+  drop: [ALL]
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "sfcs.scheduling" -}}
+{{- with .Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.image.pullSecrets }}
+imagePullSecrets:
+{{- range . }}
+  - name: {{ . }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* Object names. */}}
+{{- define "sfcs.driverName" -}}{{ include "sfcs.fullname" . }}-driver{{- end -}}
+{{- define "sfcs.driverHeadless" -}}{{ include "sfcs.fullname" . }}-driver-headless{{- end -}}
+{{- define "sfcs.tuningConfigMap" -}}{{ include "sfcs.fullname" . }}-tuning{{- end -}}
+{{- define "sfcs.statusConfigMap" -}}{{ .Release.Name | trunc 48 | trimSuffix "-" }}-tuning-status{{- end -}}
+{{- define "sfcs.sparkConfConfigMap" -}}{{ include "sfcs.fullname" . }}-spark-conf{{- end -}}
+{{- define "sfcs.executorSA" -}}{{ include "sfcs.fullname" . }}-executor{{- end -}}
+
+{{/* Static Spark settings of the driver (client mode), one key=value per line: the image's entrypoint turns them
+     into -D system properties that SparkConf reads. Tuning keys are NOT here: they come from the tuning ConfigMap. */}}
+{{- define "sfcs.sparkConf" -}}
+{{- $ns := .Release.Namespace -}}
+{{- $conf := dict
+  "spark.master" (printf "k8s://%s" .Values.spark.apiServer)
+  "spark.submit.deployMode" "client"
+  "spark.app.name" (include "sfcs.fullname" .)
+  "spark.kubernetes.namespace" $ns
+  "spark.kubernetes.container.image" (include "sfcs.image" (list . "spark-app"))
+  "spark.kubernetes.container.image.pullPolicy" .Values.image.pullPolicy
+  "spark.kubernetes.authenticate.driver.serviceAccountName" (include "sfcs.driverName" .)
+  "spark.kubernetes.authenticate.executor.serviceAccountName" (include "sfcs.executorSA" .)
+  "spark.kubernetes.executor.podTemplateFile" "/etc/sfcrime/spark/executor-pod-template.yaml"
+  "spark.kubernetes.executor.podNamePrefix" (include "sfcs.fullname" .)
+  "spark.kubernetes.executor.request.cores" .Values.spark.executor.requestCores
+  "spark.kubernetes.executor.limit.cores" .Values.spark.executor.limitCores
+  "spark.executor.memoryOverhead" .Values.spark.executor.memoryOverhead
+  "spark.kubernetes.driver.reusePersistentVolumeClaim" "false"
+  "spark.kubernetes.driver.ownPersistentVolumeClaim" "false"
+  "spark.driver.host" (printf "%s.%s.svc.cluster.local" (include "sfcs.driverHeadless" .) $ns)
+  "spark.driver.port" (toString .Values.spark.driverPort)
+  "spark.driver.blockManager.port" (toString .Values.spark.blockManagerPort)
+  "spark.blockManager.port" (toString .Values.spark.blockManagerPort)
+  "spark.ui.port" (toString .Values.spark.uiPort)
+  "spark.local.dir" "/var/spark/scratch"
+  "spark.executor.extraJavaOptions" "-Djava.io.tmpdir=/tmp"
+-}}
+{{- $conf = merge (deepCopy .Values.spark.conf) $conf -}}
+{{- range $i, $k := keys $conf | sortAlpha }}
+{{- if $i }}{{ "\n" }}{{ end }}{{ $k }}={{ get $conf $k }}
+{{- end }}
+{{- end -}}
+
+{{/* NetworkPolicy egress rules to Kafka: the Strimzi cluster's pods, or any address on the external Kafka ports. */}}
+{{- define "sfcs.kafkaEgress" -}}
+{{- if include "sfcs.strimzi" . -}}
+- to:
+    - podSelector:
+        matchLabels:
+          strimzi.io/cluster: {{ include "sfcs.kafkaCluster" . }}
+          strimzi.io/kind: Kafka
+  ports:
+    - {port: 9092, protocol: TCP}
+    - {port: 9093, protocol: TCP}
+{{- else -}}
+- ports:
+    {{- range .Values.networkPolicy.externalKafkaPorts }}
+    - {port: {{ . }}, protocol: TCP}
+    {{- end }}
+{{- end }}
+{{- end -}}
+
+{{- define "sfcs.dnsEgress" -}}
+- to:
+    - namespaceSelector: {}
+      podSelector:
+        matchLabels:
+          k8s-app: kube-dns
+  ports:
+    - {port: 53, protocol: UDP}
+    - {port: 53, protocol: TCP}
+{{- end -}}

@@ -167,3 +167,14 @@ kind-delete: ## Delete the kind cluster.
 .PHONY: manifests
 manifests: ## Render the chart with default values into k8s/rendered (checked by chart-tests).
 	$(MVN) -o -q -pl chart-tests test -Dtest=RenderedManifestsTest -Dmanifests.update=true -Dsurefire.failIfNoSpecifiedTests=false
+
+##@ Benchmark
+
+N ?= 1000000
+R ?= 3
+P ?= 2
+QUICK ?=
+
+.PHONY: bench
+bench: build ## Tuning study: ceiling, Spark defaults, profiles, producer, latency, scaling → docs/tuning-report.md. QUICK=1: CI check (<5 min, counts only).
+	bin/bench --n $(N) --r $(R) --p $(P) $(if $(QUICK),--quick,)

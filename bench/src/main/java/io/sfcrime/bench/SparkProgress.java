@@ -1,0 +1,155 @@
+package io.sfcrime.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sfcrime.common.Json;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The batches of one Spark run, read from spark-app's progress file (one {@code StreamingQueryProgress} JSON per
+ * line), and what the benchmark derives from them.
+ */
+public final class SparkProgress {
+    /**
+     * One micro-batch. {@code startOffsets}/{@code endOffsets} are per partition of the (first) source;
+     * {@code processedRowsPerSecond} is NaN when Spark left it out (batches without data).
+     */
+    public record Batch(long batchId, Instant start, long triggerMs, long numInputRows,
+                        double processedRowsPerSecond, long stateRows, long droppedByWatermark,
+                        Map<Integer, Long> startOffsets, Map<Integer, Long> endOffsets, Map<String, Long> durations) {
+        public Instant end() {
+            return start.plusMillis(triggerMs);
+        }
+    }
+
+    /** What one run's batches say: see {@link Results.Repetition} for the definitions. */
+    public record Summary(long rows, int batches, int dataBatches, double rowsPerSecond, boolean warmupIncluded,
+                          double drainSeconds, double batchP50Ms, double batchP95Ms, double batchMaxMs,
+                          long stateRows, Map<String, Double> phaseMsMedian) {
+        public double drainRowsPerSecond() {
+            return drainSeconds > 0 ? rows / drainSeconds : Double.NaN;
+        }
+    }
+
+    private SparkProgress() {
+    }
+
+    public static List<Batch> read(Path file) {
+        try {
+            return parse(Files.readAllLines(file), file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read progress file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static List<Batch> parse(List<String> lines, String source) {
+        List<Batch> out = new ArrayList<>();
+        int lineNo = 0;
+        for (String line : lines) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode p;
+            try {
+                p = Json.MAPPER.readTree(line);
+            } catch (IOException e) {
+                // A run killed mid-write leaves a torn last line; anything else is a broken file.
+                if (lineNo == lines.size()) {
+                    break;
+                }
+                throw new IllegalArgumentException(source + " line " + lineNo + " is not JSON: " + e.getMessage());
+            }
+            JsonNode ts = p.get("timestamp");
+            if (ts == null || !p.has("batchId")) {
+                throw new IllegalArgumentException(source + " line " + lineNo
+                        + " is not a StreamingQueryProgress (no timestamp or batchId)");
+            }
+            long stateRows = 0;
+            long dropped = 0;
+            for (JsonNode op : p.path("stateOperators")) {
+                stateRows += op.path("numRowsTotal").asLong(0);
+                dropped += op.path("numRowsDroppedByWatermark").asLong(0);
+            }
+            JsonNode prs = p.get("processedRowsPerSecond");
+            JsonNode source0 = p.path("sources").path(0);
+            out.add(new Batch(p.get("batchId").asLong(), Instant.parse(ts.asText()),
+                    p.path("durationMs").path("triggerExecution").asLong(0), p.path("numInputRows").asLong(0),
+                    prs == null || !prs.isNumber() ? Double.NaN : prs.asDouble(), stateRows, dropped,
+                    offsets(source0.get("startOffset")), offsets(source0.get("endOffset")), durations(p)));
+        }
+        out.sort(Comparator.comparing(Batch::start));
+        return out;
+    }
+
+    private static Map<String, Long> durations(JsonNode p) {
+        Map<String, Long> m = new TreeMap<>();
+        p.path("durationMs").fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asLong()));
+        return m;
+    }
+
+    /** Kafka source offsets are {@code {"topic":{"0":123,"1":456}}}, sometimes as a JSON string. */
+    static Map<Integer, Long> offsets(JsonNode node) {
+        Map<Integer, Long> m = new TreeMap<>();
+        if (node == null || node.isNull()) {
+            return m;
+        }
+        JsonNode n = node;
+        if (n.isTextual()) {
+            try {
+                n = Json.MAPPER.readTree(n.asText());
+            } catch (IOException e) {
+                return m;
+            }
+        }
+        n.fields().forEachRemaining(topic -> topic.getValue().fields().forEachRemaining(
+                part -> m.merge(Integer.parseInt(part.getKey()), part.getValue().asLong(), Long::sum)));
+        return m;
+    }
+
+    /**
+     * Warm-up: the first batch with data pays for code generation, class loading and JIT, so it is left out. So
+     * is a final batch with less than half the largest batch's rows (the tail of the topic, whose fixed cost
+     * would be spread over few rows). When that leaves nothing (one or two batches in all), every batch with data
+     * counts and {@code warmupIncluded} says so.
+     */
+    public static Summary summarize(List<Batch> batches) {
+        List<Batch> data = batches.stream().filter(b -> b.numInputRows() > 0).toList();
+        long rows = data.stream().mapToLong(Batch::numInputRows).sum();
+        if (data.isEmpty()) {
+            return new Summary(0, batches.size(), 0, Double.NaN, false, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, 0, Map.of());
+        }
+        long largest = data.stream().mapToLong(Batch::numInputRows).max().orElse(0);
+        List<Batch> steady = new ArrayList<>(data.subList(1, data.size()));
+        if (!steady.isEmpty() && steady.get(steady.size() - 1).numInputRows() * 2 < largest) {
+            steady.remove(steady.size() - 1);
+        }
+        boolean warmupIncluded = steady.isEmpty();
+        if (warmupIncluded) {
+            steady = data;
+        }
+        double rate = Stats.median(steady.stream().map(Batch::processedRowsPerSecond)
+                .filter(d -> !Double.isNaN(d)).toList());
+        List<Long> durations = data.stream().map(Batch::triggerMs).toList();
+        double drain = (data.get(data.size() - 1).end().toEpochMilli() - data.get(0).start().toEpochMilli()) / 1e3;
+        long stateRows = batches.get(batches.size() - 1).stateRows();
+        // Where a steady batch's time goes (Spark's durationMs phases: addBatch, walCommit, queryPlanning, ...).
+        Map<String, Double> phases = new TreeMap<>();
+        List<Batch> steadyFinal = steady;
+        steady.get(0).durations().keySet().forEach(k -> phases.put(k, Stats.median(steadyFinal.stream()
+                .map(b -> b.durations().getOrDefault(k, 0L)).toList())));
+        return new Summary(rows, batches.size(), data.size(), rate, warmupIncluded, drain,
+                Stats.quantile(durations, 0.5), Stats.quantile(durations, 0.95),
+                durations.stream().mapToLong(Long::longValue).max().orElse(0), stateRows, phases);
+    }
+}

@@ -31,7 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * A real single-node Kafka broker in KRaft mode for local runs and tests. Prints {@code READY bootstrap=...} on
@@ -72,6 +74,9 @@ public final class KafkaLocal implements Callable<Integer> {
     @Option(names = "--message-max-bytes", defaultValue = "" + BrokerSettings.DEFAULT_MESSAGE_MAX_BYTES, paramLabel = "BYTES",
             description = "Largest record batch the broker accepts (message.max.bytes). Default: ${DEFAULT-VALUE}.")
     int messageMaxBytes;
+
+    @Spec
+    CommandSpec spec;
 
     // Set by the JUnit extension: a broker whose test JVM died must not keep its ports and disk forever.
     @Option(names = "--parent-pid", hidden = true)
@@ -136,7 +141,7 @@ public final class KafkaLocal implements Callable<Integer> {
     }
 
     private void validate() {
-        CommandLine cmd = new CommandLine(this);
+        CommandLine cmd = spec.commandLine();
         if (port < 0 || port > 65535) {
             throw new CommandLine.ParameterException(cmd, "--port must be 0..65535, got " + port);
         }

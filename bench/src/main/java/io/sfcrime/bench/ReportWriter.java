@@ -212,8 +212,9 @@ public final class ReportWriter {
             md.append('\n');
         }
         best(null).ifPresent(b -> md.append(String.format(Locale.ROOT,
-                "The fastest valid profile overall is `%s` (%s): %s rows/s, %s the ceiling and %s Spark's defaults."
-                        + " Its settings: %s.%n%n", b.name(), b.description(), n0(b.rowsPerSecond()),
+                "The fastest valid profile overall is `%s`%s: %s rows/s, %s the ceiling and %s Spark's defaults."
+                        + " Its settings: %s.%n%n", b.name(), b.description() == null || b.description().isBlank() ? ""
+                        : " (" + b.description() + ")", n0(b.rowsPerSecond()),
                 x(Stats.ratio(b.rowsPerSecond(), rate(ceiling()))), x(Stats.ratio(b.rowsPerSecond(),
                         rate(baseline()))), changes(withoutBase(b.settings())))));
         run("seed-three").ifPresent(s -> effect(s).ifPresent(e -> md.append(String.format(Locale.ROOT,
@@ -350,11 +351,15 @@ public final class ReportWriter {
             if ("producer".equals(x.kind())) {
                 continue;
             }
-            md.append(String.format(Locale.ROOT, "| `%s` | %s | %s | %s (%s–%s) | %s | %s | %s | %s / %s | %s / %s | %s |%n",
+            // An invalid run's speed is shown struck through and gets no ratios: it is never reported as fast.
+            String speed = x.valid() ? String.format(Locale.ROOT, "%s (%s–%s)", n0(x.rowsPerSecond()),
+                    n0(x.rowsPerSecondMin()), n0(x.rowsPerSecondMax())) : x.rowsPerSecond() == null ? "–"
+                    : "~~" + n0(x.rowsPerSecond()) + "~~ (invalid)";
+            double shown = x.valid() ? nz(x.rowsPerSecond()) : Double.NaN;
+            md.append(String.format(Locale.ROOT, "| `%s` | %s | %s | %s | %s | %s | %s | %s / %s | %s / %s | %s |%n",
                     x.name(), x.group(), x.maxOffsetsPerTrigger() == null ? "–" : x.maxOffsetsPerTrigger() == 0
                             ? "unlimited" : String.format(Locale.ROOT, "%,d", x.maxOffsetsPerTrigger()),
-                    n0(x.rowsPerSecond()), n0(x.rowsPerSecondMin()), n0(x.rowsPerSecondMax()),
-                    x(Stats.ratio(nz(x.rowsPerSecond()), ceiling)), x(Stats.ratio(nz(x.rowsPerSecond()), defaults)),
+                    speed, x(Stats.ratio(shown, ceiling)), x(Stats.ratio(shown, defaults)),
                     n1(medianOf(x, Repetition::drainSeconds)), n0(medianOf(x, Repetition::batchP50Ms)),
                     n0(medianOf(x, Repetition::batchP95Ms)), n0(medianOf(x, Repetition::peakRssMb)),
                     n0(medianOf(x, Repetition::peakHeapMb)), x.valid() ? "yes" : "**NO**: " + x.invalidReason()));

@@ -1,0 +1,108 @@
+package io.sfcrime.bench;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The report rendered from a fixture results file: every number in it must come from that file. */
+class ReportWriterTest {
+    @TempDir
+    static Path dir;
+    static Results.File fixture;
+    static String md;
+
+    @BeforeAll
+    static void render() throws IOException, URISyntaxException {
+        Path json = Path.of(ReportWriterTest.class.getResource("/results-fixture.json").toURI());
+        fixture = Results.read(json);
+        new ReportWriter(fixture, "bench/results/fixture.json").write(dir.resolve("docs/tuning-report.md"),
+                dir.resolve("docs/img"));
+        md = Files.readString(dir.resolve("docs/tuning-report.md"));
+    }
+
+    private static double rate(String name) {
+        return fixture.runs().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow().rowsPerSecond();
+    }
+
+    private static String ratio(double v) {
+        return String.format(Locale.ROOT, "%.2f×", v);
+    }
+
+    @Test
+    void goalsUseTheBestValidProfileAtTheComparisonBatchSize() {
+        // shuffle-1 is faster but invalid; the unlimited-batch profile is faster but not at 100k per batch.
+        double best = rate("shuffle-2");
+        assertThat(md).contains("`shuffle-2` 80,000 / ceiling 200,000 = " + ratio(best / rate("ceiling")));
+        assertThat(md).contains("**missed** by 0.10× (20% short)");
+        assertThat(md).contains("= " + ratio(best / rate("spark-defaults")) + " | met |");
+        double prod = rate("producer") / rate("kafka-perf-tool");
+        assertThat(md).contains(ratio(prod)).contains(String.format(Locale.ROOT, "**missed** by %.2f×", 0.9 - prod));
+    }
+
+    @Test
+    void missedGoalsAreExplainedWithBatchPhases() {
+        assertThat(md).contains("Why, where a goal is missed")
+                .contains("`shuffle-2` median batch 1,250 ms of which addBatch 1,000 ms (80%), walCommit 100 ms (8%)")
+                // The goal against the defaults is met, so their phases are not offered as an excuse.
+                .doesNotContain("Best vs defaults");
+    }
+
+    @Test
+    void invalidRunsAreMarkedAndNeverBest() {
+        assertThat(md).contains("| `shuffle-1` | shuffle partitions | 100,000 | ~~120,000~~ (invalid) | – | – |")
+                .contains("**NO**: counts differ from the ceiling");
+        assertThat(md).contains("The fastest valid profile overall is `shuffle-2-batch-unlimited`");
+        assertThat(md).contains("`shuffle-1` is INVALID");
+    }
+
+    @Test
+    void answersRankSingleSettingEffectsFromTheNumbers() {
+        int first = md.indexOf("1. `spark.sql.shuffle.partitions 2`");
+        int second = md.indexOf("2. `source.maxOffsetsPerTrigger 0`");
+        assertThat(first).isPositive();
+        assertThat(second).isGreaterThan(first);
+        assertThat(md).contains(String.format(Locale.ROOT, "%.2fx faster", rate("shuffle-2") / rate("spark-defaults")));
+        // 15,300 vs 15,000 with overlapping spreads: not an effect.
+        assertThat(md).contains("`spark.streaming.kafka.maxRatePerPartition 10` alone: no measurable effect (+2%");
+    }
+
+    @Test
+    void latencyAndScalingAreSummarised() {
+        assertThat(md).contains("`shuffle-2` sustains 5,000 rows/s with p95 800 ms");
+        assertThat(md).contains("`spark-defaults` sustains none of the rates (p95 7,300 ms already at 2,000 rows/s)");
+        assertThat(md).contains("| `spark-defaults`: p95 < 1 s at a sustained rate | no rate sustained | **missed** |");
+        assertThat(md).contains("spark:shuffle-2: 10× more records changes rows/s by 2.00× (40,000 → 80,000)");
+        assertThat(md).contains("spark:shuffle-2: 100× more windows changes rows/s by 0.50×");
+        assertThat(md).contains("a note from the run");
+    }
+
+    @Test
+    void chartsArePngFilesLinkedFromTheReport() throws IOException {
+        for (String name : new String[] {"bench-throughput", "bench-latency", "bench-scaling-records",
+                "bench-scaling-windows"}) {
+            Path png = dir.resolve("docs/img/" + name + ".png");
+            byte[] head = Files.readAllBytes(png);
+            assertThat(head.length).isGreaterThan(2_000);
+            assertThat(new String(head, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+            assertThat(md).contains("](img/" + name + ".png)");
+        }
+    }
+
+    @Test
+    void quickModeSaysItIsNotAMeasurement() {
+        Results.Config c = fixture.config();
+        Results.File quick = new Results.File(fixture.started(), fixture.finished(), fixture.machine(),
+                new Results.Config(c.n(), 1, c.p(), true, c.generator(), c.meanRecordBytes(), c.profilesFile(),
+                        c.baseSettings(), c.baseline()), fixture.runs(), fixture.latency(), fixture.scaling(),
+                fixture.notes());
+        assertThat(new ReportWriter(quick, "x.json").render(null)).contains("QUICK MODE").doesNotContain("](");
+    }
+}

@@ -60,7 +60,7 @@ public final class ProducerApp {
         CallProducer run = new CallProducer(options, producer, source, err, Clock.SYSTEM);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            err.println("stopping: flushing records in flight (Ctrl-C again to abort)...");
+            err.println("stopping: no more reading; flushing records in flight...");
             err.flush();
             run.requestStop();
             try {

@@ -57,7 +57,14 @@ public class KafkaLocalExtension implements BeforeAllCallback, AfterAllCallback,
     private static final int TAIL_LINES = 40;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
+    /**
+     * Halves the broker's start-up CPU (about 6 s instead of 11 s measured on a loaded 2-core machine) at the
+     * cost of slower steady state: fine for functional tests, wrong for the benchmark, hence not the default.
+     */
+    public static final List<String> QUICK_START_JVM_OPTIONS = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     private final List<String> brokerArgs = new ArrayList<>();
+    private List<String> jvmOptions;
     private int port;
     private int controllerPort;
     private Path dataDir;
@@ -72,6 +79,16 @@ public class KafkaLocalExtension implements BeforeAllCallback, AfterAllCallback,
     public KafkaLocalExtension withBrokerArgs(String... args) {
         brokerArgs.addAll(Arrays.asList(args));
         return this;
+    }
+
+    /** JVM options for the broker process, replacing the default ({@code -Xmx512m} or {@code kafka.local.jvm.opts}). */
+    public KafkaLocalExtension withJvmOptions(List<String> options) {
+        jvmOptions = List.copyOf(options);
+        return this;
+    }
+
+    public KafkaLocalExtension withJvmOptions(String... options) {
+        return withJvmOptions(List.of(options));
     }
 
     @Override
@@ -192,7 +209,8 @@ public class KafkaLocalExtension implements BeforeAllCallback, AfterAllCallback,
         }
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(System.getProperty("kafka.local.jvm.opts", "-Xmx512m").trim().split("\\s+")));
+        command.addAll(jvmOptions != null ? jvmOptions
+                : Arrays.asList(System.getProperty("kafka.local.jvm.opts", "-Xmx512m").trim().split("\\s+")));
         Path root = projectRoot();
         command.add("-cp");
         command.add(root.resolve("kafka-local/target/kafka-local.jar") + java.io.File.pathSeparator

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KafkaLocalExtensionIT {
 
     @RegisterExtension
-    static final KafkaLocalExtension KAFKA = new KafkaLocalExtension();
+    static final KafkaLocalExtension KAFKA = new KafkaLocalExtension()
+            .withJvmOptions(KafkaLocalExtension.QUICK_START_JVM_OPTIONS);
 
     @Test
     void roundTripsRecordsThroughARealBroker() throws Exception {

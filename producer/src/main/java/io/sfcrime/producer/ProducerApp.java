@@ -50,6 +50,9 @@ public final class ProducerApp {
                         LOG.info("created topics {} ({} partitions, replication factor {})", created,
                                 options.partitions(), options.replicationFactor());
                     }
+                } else {
+                    TopicSetup.requireTopics(admin, List.of(options.topic(), options.deadLetterTopic()),
+                            options.connectTimeoutMs());
                 }
             } finally {
                 // Do not wait for an unreachable broker on close.

@@ -64,6 +64,24 @@ public final class TopicSetup {
         return created;
     }
 
+    /** With --no-create-topics: fails with a clear message instead of letting send() wait for a missing topic. */
+    public static void requireTopics(Admin admin, Collection<String> names, long timeoutMs)
+            throws TopicSetupException {
+        try {
+            Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
+            List<String> missing = names.stream().filter(n -> !existing.contains(n)).distinct().toList();
+            if (!missing.isEmpty()) {
+                throw new TopicSetupException("topic(s) " + missing + " do not exist and --no-create-topics was"
+                        + " given: create them first, or drop --no-create-topics", null);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new TopicSetupException("cannot list topics: " + rootMessage(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicSetupException("interrupted while listing topics", e);
+        }
+    }
+
     static String rootMessage(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null && c.getCause() != c) {

@@ -227,4 +227,13 @@ class ProducerIT {
         assertThat(p.exitValue()).as(output).isEqualTo(ProducerCli.EXIT_BROKER_UNREACHABLE);
         assertThat(output).contains("cannot reach a Kafka broker at 127.0.0.1:1").doesNotContain("\tat ");
     }
+
+    @Test
+    void missingTopicWithNoCreateTopicsIsAClearErrorNotAHang() throws IOException {
+        Path input = Files.writeString(dir.resolve("in.json"), "[" + CallProducerTest.record("1") + "]");
+        int code = produce("--input", input.toString(), "--topic", "absent", "--dead-letter-topic", "absent.dlq",
+                "--no-create-topics");
+        assertThat(code).isEqualTo(ProducerCli.EXIT_INPUT);
+        assertThat(err.toString()).contains("[absent, absent.dlq] do not exist", "--no-create-topics");
+    }
 }

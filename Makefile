@@ -106,12 +106,12 @@ base-image: ## Build the offline JRE 17 base image tar from Debian packages (mmd
 
 .PHONY: images
 images: ## Build the producer, consumer and spark-app image tars with Jib on the public JRE base.
-	$(MVN) -q -DskipTests -pl $(subst $() $(),$(comma),$(IMAGE_MODULES)) package jib:buildTar -Djib.base.image=$(JIB_BASE_IMAGE)
+	$(MVN) -q -Dmaven.test.skip=true -pl $(subst $() $(),$(comma),$(IMAGE_MODULES)) package jib:buildTar -Djib.base.image=$(JIB_BASE_IMAGE)
 	@for m in $(IMAGE_MODULES); do ls -l $$m/target/jib-image.tar; done
 
 .PHONY: images-offline
 images-offline: $(BASE_IMAGE_TAR) ## Same as images on the offline base (no registry needed; what CI runs).
-	$(MVN) -o -q -DskipTests -pl $(subst $() $(),$(comma),$(IMAGE_MODULES)) package jib:buildTar -Djib.base.image=tar://$(CURDIR)/$(BASE_IMAGE_TAR)
+	$(MVN) -o -q -Dmaven.test.skip=true -pl $(subst $() $(),$(comma),$(IMAGE_MODULES)) package jib:buildTar -Djib.base.image=tar://$(CURDIR)/$(BASE_IMAGE_TAR)
 	@for m in $(IMAGE_MODULES); do ls -l $$m/target/jib-image.tar; done
 
 $(BASE_IMAGE_TAR):

@@ -3,6 +3,8 @@
 #
 #   executor            run a Spark executor the way Spark's Kubernetes scheduler starts one: the executor pod
 #                       gets this argument plus SPARK_* environment variables (driver URL, id, cores, memory...).
+#   driver              run spark-submit in client mode inside the pod (how the Spark Operator starts a driver
+#                       pod: `driver --properties-file ... --class ... RESOURCE ARGS`).
 #   anything else       run the image's main class (APP_MAIN_CLASS, set at build time) with those arguments;
 #                       in the spark-app image that is the driver.
 #
@@ -89,6 +91,15 @@ case "${1:-}" in
     if [[ -n "${SPARK_EXECUTOR_POD_NAME:-}" && "${SPARK_EXECUTOR_BACKEND:-}" != *CoarseGrainedExecutorBackend ]]; then
       cmd+=(--podName "$SPARK_EXECUTOR_POD_NAME")
     fi
+    ;;
+  driver)
+    shift
+    if ! compgen -G "$app_home/libs/spark-core_*.jar" >/dev/null; then
+      echo "entrypoint: this image has no Spark; the driver runs from the spark-app image" >&2
+      exit 64
+    fi
+    cmd=("$java_bin" "${java17_flags[@]}" "${java_opts[@]}" -cp "$classpath" org.apache.spark.deploy.SparkSubmit
+      --conf "spark.driver.bindAddress=${SPARK_DRIVER_BIND_ADDRESS:-0.0.0.0}" --deploy-mode client "$@")
     ;;
   *)
     main="${APP_MAIN_CLASS:?entrypoint: APP_MAIN_CLASS is not set in this image}"

@@ -19,13 +19,15 @@ spec:
       volumeMounts:
         - name: tmp
           mountPath: /tmp
-        - name: spark-scratch
+        # Named spark-local-dir-*: Spark then uses this volume for spark.local.dir instead of adding its own
+        # emptyDir at the same path (which the API server would reject as a duplicate mount).
+        - name: spark-local-dir-1
           mountPath: /var/spark/scratch
   volumes:
     - name: tmp
       emptyDir:
         sizeLimit: 256Mi
-    - name: spark-scratch
+    - name: spark-local-dir-1
       emptyDir:
         sizeLimit: {{ .Values.spark.scratchSize }}
 {{- end -}}

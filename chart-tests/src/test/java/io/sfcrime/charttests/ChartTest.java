@@ -238,6 +238,12 @@ class ChartTest {
         assertThat(ui.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getPort()).isEqualTo(4040));
         // The executor pod template Spark is pointed at is the one in the mounted ConfigMap.
         assertThat(conf.get("spark.kubernetes.executor.podTemplateFile")).startsWith("/etc/sfcrime/spark/");
+        // Spark reuses a spark-local-dir-* volume of the template for spark.local.dir instead of adding a second
+        // emptyDir at the same path, which the API server would reject.
+        Pod executor = executorTemplate(docs);
+        assertThat(executor.getSpec().getContainers().get(0).getVolumeMounts())
+                .anyMatch(m -> m.getName().startsWith("spark-local-dir-")
+                        && m.getMountPath().equals(conf.get("spark.local.dir")));
         // Tuning is not duplicated into the static conf (it would roll the driver on every retune).
         assertThat(conf).doesNotContainKeys("spark.executor.instances", "spark.sql.shuffle.partitions");
         ConfigMap tuning = Chart.one(docs, ConfigMap.class, full("tuning"));

@@ -48,7 +48,12 @@ app.kubernetes.io/part-of: sf-crime-streaming
 {{- end -}}
 
 {{- define "sfcs.kafkaCluster" -}}
-{{- default (printf "%s-kafka" (include "sfcs.fullname" .)) .Values.kafka.strimzi.clusterName | trunc 40 | trimSuffix "-" -}}
+{{- default (printf "%s-kafka" (include "sfcs.fullname" .)) .Values.kafka.strimzi.clusterName | trunc 36 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Strimzi names node pods <cluster>-<pool>-<id>: keep the pool name short so they stay <= 63. */}}
+{{- define "sfcs.kafkaPool" -}}
+{{- printf "%s-pool" (.Release.Name | trunc 16 | trimSuffix "-") -}}
 {{- end -}}
 
 {{- define "sfcs.strimzi" -}}

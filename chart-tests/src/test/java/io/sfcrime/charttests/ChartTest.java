@@ -133,7 +133,9 @@ class ChartTest {
                 .containsEntry("strimzi.io/node-pools", "enabled");
         assertThat(kafka.getSpec().getKafka().getListeners()).singleElement()
                 .satisfies(l -> assertThat(l.getPort()).isEqualTo(9092));
-        KafkaNodePool pool = Chart.one(docs, KafkaNodePool.class, full("pool"));
+        KafkaNodePool pool = Chart.one(docs, KafkaNodePool.class, Chart.RELEASE + "-pool");
+        // Strimzi names the node pods <cluster>-<pool>-<id>; they must stay valid DNS labels.
+        assertThat(kafka.getMetadata().getName() + "-" + pool.getMetadata().getName() + "-999").hasSizeLessThanOrEqualTo(63);
         assertThat(pool.getSpec().getReplicas()).isEqualTo(1);
         assertThat(pool.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", full("kafka"));
         assertThat(pool.getSpec().getRoles()).hasSize(2);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.sfcrime.common.CallFields;
 import io.sfcrime.common.Invalid;
 import io.sfcrime.common.Json;
@@ -117,10 +118,13 @@ public final class RecordDecoder {
             ObjectNode o = Json.MAPPER.createObjectNode();
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
-                p.nextToken();
+                JsonToken value = p.nextToken();
                 if (CallFields.CRIME_ID.equals(name) || CallFields.ORIGINAL_CRIME_TYPE_NAME.equals(name)
                         || CallFields.CALL_DATE_TIME.equals(name)) {
-                    o.set(name, Json.MAPPER.readTree(p));
+                    // Strings (the normal case) become nodes directly: readTree would set up a deserialisation
+                    // context per call, three times per record.
+                    o.set(name, value == JsonToken.VALUE_STRING ? TextNode.valueOf(p.getText())
+                            : Json.MAPPER.readTree(p));
                 } else {
                     p.skipChildren();
                 }

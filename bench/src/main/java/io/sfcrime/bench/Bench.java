@@ -67,6 +67,9 @@ public final class Bench {
         String stamp = LocalDateTime.now(ZoneOffset.UTC).format(STAMP);
         Profiles profiles = Profiles.read(o.profilesFile());
         List<Profile> selected = select(profiles);
+        // A fresh work dir: the broker keeps topics across restarts, and old checkpoints or inputs must never
+        // leak into a measurement.
+        deleteRecursively(o.workDir());
         Files.createDirectories(o.workDir());
         Machine machine = Machine.read();
         log.info("bench: N=%d R=%d P=%d quick=%s profiles=%s; machine %d cores, load %s", o.n(), o.r(), o.p(),
@@ -249,7 +252,7 @@ public final class Bench {
         return new Results.Repetition(rep, error == null, error, generated.records(), Results.num(rate),
                 Results.num(rate), Results.num(seconds), c.wallSeconds(), null, null, null, null,
                 Results.num(c.peakRssMb()), Results.num(Child.peakHeapMb(gcLog)), Results.num(mb), null, null, null,
-                null, null, rel(c.log()));
+                null, null, rel(c.log()), null);
     }
 
     private Results.Repetition perfToolRep(String topic, Path payloads, int rep) {
@@ -295,7 +298,7 @@ public final class Bench {
         return new Results.Repetition(rep, error == null, error, generated.records(), Results.num(rate),
                 Results.num(rate), Results.num(generated.records() / rate), c.wallSeconds(), null, null, null,
                 null, Results.num(c.peakRssMb()), Results.num(Child.peakHeapMb(gcLog)), Results.num(mb), null, null,
-                null, null, null, rel(c.log()));
+                null, null, null, rel(c.log()), null);
     }
 
     /** The first {@code max} lines of the input: Kafka's tool sends random picks of them as payloads. */
@@ -350,7 +353,7 @@ public final class Bench {
             return new CeilingOutcome(new Results.Repetition(r.index(), false, why, r.records(), r.rowsPerSecond(),
                     r.rowsPerSecondOverall(), r.drainSeconds(), r.wallSeconds(), r.batches(), r.batchP50Ms(),
                     r.batchP95Ms(), r.batchMaxMs(), r.peakRssMb(), r.peakHeapMb(), r.mbPerSecond(), r.stateRows(),
-                    r.lateRowsDropped(), false, List.of(why), null, r.logFile()), counts, lateHazard, distinctKeys);
+                    r.lateRowsDropped(), false, List.of(why), null, r.logFile(), null), counts, lateHazard, distinctKeys);
         }
     }
 
@@ -385,7 +388,7 @@ public final class Bench {
             return new CeilingOutcome(new Results.Repetition(rep, true, null, records, Results.num(rate),
                     Results.num(overall), seconds, c.wallSeconds(), null, null, null, null,
                     Results.num(c.peakRssMb()), Results.num(Child.peakHeapMb(gcLog)),
-                    Results.num(t.path("bytes").asLong() / 1e6 / seconds), keys, 0L, null, null, null, rel(c.log())),
+                    Results.num(t.path("bytes").asLong() / 1e6 / seconds), keys, 0L, null, null, null, rel(c.log()), null),
                     counts, hazard, keys);
         } catch (RuntimeException | IOException e) {
             return new CeilingOutcome(failedRep(rep, "unreadable output: " + e.getMessage(), c), null, 0, 0);
@@ -468,7 +471,8 @@ public final class Bench {
                 Results.num(s.batchP50Ms()), Results.num(s.batchP95Ms()), Results.num(s.batchMaxMs()),
                 Results.num(c.peakRssMb()), Results.num(Child.peakHeapMb(gcLog)),
                 Results.num(s.drainRowsPerSecond() * meanRecordBytes / 1e6), s.stateRows(),
-                counts.lateRowsDropped(), match, diff, s.phaseMsMedian(), rel(c.log())), batches, counts);
+                counts.lateRowsDropped(), match, diff, s.phaseMsMedian(), rel(c.log()),
+                Results.num(s.otherQueriesBusySeconds())), batches, counts);
     }
 
     /**
@@ -607,7 +611,7 @@ public final class Bench {
 
     private Results.Repetition failedRep(int rep, String error, Child c) {
         return new Results.Repetition(rep, false, error, 0, null, null, null, c.wallSeconds(), null, null, null,
-                null, Results.num(c.peakRssMb()), null, null, null, null, false, List.of(error), null, rel(c.log()));
+                null, Results.num(c.peakRssMb()), null, null, null, null, false, List.of(error), null, rel(c.log()), null);
     }
 
     Path writeTuning(Path dir, Map<String, String> settings) {

@@ -96,7 +96,7 @@ final class LatencyRun {
                 }
             }
         }
-        List<SparkProgress.Batch> batches = SparkProgress.read(progress);
+        List<SparkProgress.Batch> batches = SparkProgress.mainQuery(SparkProgress.read(progress));
         long[] resultTimes = appendTimes(results);
         for (Phase ph : phases) {
             out.add(analyze(ph, batches, resultTimes, topic));
@@ -126,7 +126,8 @@ final class LatencyRun {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline && spark.isAlive()) {
             if (Files.exists(progress)) {
-                long seen = SparkProgress.read(progress).stream().mapToLong(SparkProgress.Batch::numInputRows).sum();
+                long seen = SparkProgress.mainQuery(SparkProgress.read(progress)).stream()
+                        .mapToLong(SparkProgress.Batch::numInputRows).sum();
                 if (seen >= rows) {
                     return true;
                 }

@@ -60,14 +60,15 @@ public final class Results {
      * (the first batch with data, and a final partial batch, are left out); {@code drainSeconds} = first batch
      * start to last batch end; batch percentiles over batches with data. Memory: {@code peakRssMb} is VmHWM of the
      * process (resident set high-water mark, from /proc), {@code peakHeapMb} the largest heap occupancy seen
-     * at a GC (from -Xlog:gc), a lower bound of the true heap peak.
+     * at a GC (from -Xlog:gc), a lower bound of the true heap peak. {@code otherQueriesSeconds}: summed batch
+     * time of spark-app's other query (the dead-letter pass over the same topic), which shares the cores.
      */
     public record Repetition(int index, boolean ok, String error, long records, Double rowsPerSecond,
                              Double rowsPerSecondOverall, Double drainSeconds, Double wallSeconds,
                              Integer batches, Double batchP50Ms, Double batchP95Ms, Double batchMaxMs,
                              Double peakRssMb, Double peakHeapMb, Double mbPerSecond, Long stateRows,
                              Long lateRowsDropped, Boolean countsMatch, List<String> differences,
-                             Map<String, Double> phaseMsMedian, String logFile) {
+                             Map<String, Double> phaseMsMedian, String logFile, Double otherQueriesSeconds) {
     }
 
     /**

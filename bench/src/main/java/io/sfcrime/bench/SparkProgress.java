@@ -23,7 +23,7 @@ public final class SparkProgress {
      * One micro-batch. {@code startOffsets}/{@code endOffsets} are per partition of the (first) source;
      * {@code processedRowsPerSecond} is NaN when Spark left it out (batches without data).
      */
-    public record Batch(long batchId, Instant start, long triggerMs, long numInputRows,
+    public record Batch(String query, long batchId, Instant start, long triggerMs, long numInputRows,
                         double processedRowsPerSecond, long stateRows, long droppedByWatermark,
                         Map<Integer, Long> startOffsets, Map<Integer, Long> endOffsets, Map<String, Long> durations) {
         public Instant end() {
@@ -31,10 +31,20 @@ public final class SparkProgress {
         }
     }
 
-    /** What one run's batches say: see {@link Results.Repetition} for the definitions. */
+    /**
+     * spark-app runs two queries over the topic: {@value #MAIN_QUERY} (the counts, what the benchmark rates) and
+     * the dead-letter query. Both write to the progress file, told apart by their name.
+     */
+    public static final String MAIN_QUERY = "calls-counts";
+
+    /**
+     * What one run's batches say: see {@link Results.Repetition} for the definitions. Rates, batch counts and
+     * percentiles are the main query's; {@code drainSeconds} spans every query's batches (the job's wall time
+     * for the data); {@code otherQueriesBusySeconds} is the summed batch time of the other queries.
+     */
     public record Summary(long rows, int batches, int dataBatches, double rowsPerSecond, boolean warmupIncluded,
                           double drainSeconds, double batchP50Ms, double batchP95Ms, double batchMaxMs,
-                          long stateRows, Map<String, Double> phaseMsMedian) {
+                          long stateRows, Map<String, Double> phaseMsMedian, double otherQueriesBusySeconds) {
         public double drainRowsPerSecond() {
             return drainSeconds > 0 ? rows / drainSeconds : Double.NaN;
         }
@@ -82,7 +92,7 @@ public final class SparkProgress {
             }
             JsonNode prs = p.get("processedRowsPerSecond");
             JsonNode source0 = p.path("sources").path(0);
-            out.add(new Batch(p.get("batchId").asLong(), Instant.parse(ts.asText()),
+            out.add(new Batch(p.hasNonNull("name") ? p.get("name").asText() : "", p.get("batchId").asLong(), Instant.parse(ts.asText()),
                     p.path("durationMs").path("triggerExecution").asLong(0), p.path("numInputRows").asLong(0),
                     prs == null || !prs.isNumber() ? Double.NaN : prs.asDouble(), stateRows, dropped,
                     offsets(source0.get("startOffset")), offsets(source0.get("endOffset")), durations(p)));
@@ -95,6 +105,12 @@ public final class SparkProgress {
         Map<String, Long> m = new TreeMap<>();
         p.path("durationMs").fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asLong()));
         return m;
+    }
+
+    /** The main query's batches; all of them when no line names it (a job with one unnamed query). */
+    public static List<Batch> mainQuery(List<Batch> batches) {
+        List<Batch> main = batches.stream().filter(b -> MAIN_QUERY.equals(b.query())).toList();
+        return main.isEmpty() ? batches : main;
     }
 
     /** Kafka source offsets are {@code {"topic":{"0":123,"1":456}}}, sometimes as a JSON string. */
@@ -122,13 +138,17 @@ public final class SparkProgress {
      * would be spread over few rows). When that leaves nothing (one or two batches in all), every batch with data
      * counts and {@code warmupIncluded} says so.
      */
-    public static Summary summarize(List<Batch> batches) {
+    public static Summary summarize(List<Batch> all) {
+        List<Batch> batches = mainQuery(all);
         List<Batch> data = batches.stream().filter(b -> b.numInputRows() > 0).toList();
         long rows = data.stream().mapToLong(Batch::numInputRows).sum();
         if (data.isEmpty()) {
             return new Summary(0, batches.size(), 0, Double.NaN, false, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN, 0, Map.of());
+                    Double.NaN, 0, Map.of(), 0);
         }
+        List<Batch> allData = all.stream().filter(b -> b.numInputRows() > 0).toList();
+        double others = all.stream().filter(b -> !batches.contains(b) && b.numInputRows() > 0)
+                .mapToLong(Batch::triggerMs).sum() / 1e3;
         long largest = data.stream().mapToLong(Batch::numInputRows).max().orElse(0);
         List<Batch> steady = new ArrayList<>(data.subList(1, data.size()));
         if (!steady.isEmpty() && steady.get(steady.size() - 1).numInputRows() * 2 < largest) {
@@ -141,7 +161,9 @@ public final class SparkProgress {
         double rate = Stats.median(steady.stream().map(Batch::processedRowsPerSecond)
                 .filter(d -> !Double.isNaN(d)).toList());
         List<Long> durations = data.stream().map(Batch::triggerMs).toList();
-        double drain = (data.get(data.size() - 1).end().toEpochMilli() - data.get(0).start().toEpochMilli()) / 1e3;
+        long firstStart = allData.stream().mapToLong(b -> b.start().toEpochMilli()).min().orElseThrow();
+        long lastEnd = allData.stream().mapToLong(b -> b.end().toEpochMilli()).max().orElseThrow();
+        double drain = (lastEnd - firstStart) / 1e3;
         long stateRows = batches.get(batches.size() - 1).stateRows();
         // Where a steady batch's time goes (Spark's durationMs phases: addBatch, walCommit, queryPlanning, ...).
         Map<String, Double> phases = new TreeMap<>();
@@ -150,6 +172,6 @@ public final class SparkProgress {
                 .map(b -> b.durations().getOrDefault(k, 0L)).toList())));
         return new Summary(rows, batches.size(), data.size(), rate, warmupIncluded, drain,
                 Stats.quantile(durations, 0.5), Stats.quantile(durations, 0.95),
-                durations.stream().mapToLong(Long::longValue).max().orElse(0), stateRows, phases);
+                durations.stream().mapToLong(Long::longValue).max().orElse(0), stateRows, phases, others);
     }
 }

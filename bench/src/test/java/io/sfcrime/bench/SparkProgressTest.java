@@ -14,7 +14,7 @@ class SparkProgressTest {
     /** A progress line shaped like Spark 3.5's StreamingQueryProgress.json for a Kafka source. */
     static String line(long id, String ts, long rows, Double rate, long triggerMs, String start, String end) {
         return String.format(Locale.ROOT, """
-                {"id":"q","runId":"r","name":null,"timestamp":"%s","batchId":%d,"numInputRows":%d,%s\
+                {"id":"q","runId":"r","name":"calls-counts","timestamp":"%s","batchId":%d,"numInputRows":%d,%s\
                 "durationMs":{"addBatch":%d,"getBatch":0,"latestOffset":3,"queryPlanning":20,"triggerExecution":%d,"walCommit":10},\
                 "stateOperators":[{"operatorName":"stateStoreSave","numRowsTotal":%d,"numRowsUpdated":5,"numRowsDroppedByWatermark":0}],\
                 "sources":[{"description":"KafkaV2[Subscribe[calls]]","startOffset":%s,"endOffset":%s,"latestOffset":%s,\
@@ -70,6 +70,24 @@ class SparkProgressTest {
         assertThat(s.batchMaxMs()).isEqualTo(5000.0);
         assertThat(s.phaseMsMedian()).containsEntry("triggerExecution", 1111.0).containsEntry("addBatch", 1078.0);
         assertThat(s.stateRows()).isEqualTo(600);
+    }
+
+    @Test
+    void theDeadLetterQueryCountsForTheDrainButNotForTheRate() {
+        List<String> l = new ArrayList<>(lines());
+        // The dead-letter pass over the same topic, ending after the counts query.
+        l.add(line(0, "2026-11-25T12:00:01.000Z", 410_000, 500_000.0, 9_000, "null",
+                "{\"calls\":{\"0\":205000,\"1\":205000}}").replace("calls-counts", "calls-dead-letter"));
+        List<SparkProgress.Batch> all = SparkProgress.parse(l, "p");
+        assertThat(SparkProgress.mainQuery(all)).hasSize(6).allMatch(b -> b.query().equals("calls-counts"));
+        SparkProgress.Summary s = SparkProgress.summarize(all);
+        assertThat(s.rowsPerSecond()).isEqualTo(90_000.0);
+        assertThat(s.rows()).isEqualTo(410_000);
+        assertThat(s.drainSeconds()).isCloseTo(10.0, within(1e-9)); // 12:00:00 to 12:00:01 + 9 s
+        assertThat(s.otherQueriesBusySeconds()).isEqualTo(9.0);
+        // Without names (an older job with one query) every batch is the main query's.
+        assertThat(SparkProgress.mainQuery(SparkProgress.parse(List.of(lines().get(0).replace(
+                "\"name\":\"calls-counts\"", "\"name\":null")), "p"))).hasSize(1);
     }
 
     @Test

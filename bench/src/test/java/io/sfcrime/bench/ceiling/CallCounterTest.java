@@ -154,6 +154,10 @@ class CallCounterTest {
 
     /** Full tree, ZonedDateTime, local-hour arithmetic (valid for whole-hour windows), string-keyed maps. */
     static CountsReport independent(List<byte[]> records, int windowHours) {
+        return independent(records, windowHours, CODES);
+    }
+
+    static CountsReport independent(List<byte[]> records, int windowHours, RadioCodes codes) {
         Map<String, Long> counts = new TreeMap<>();
         long input = 0;
         long valid = 0;
@@ -186,7 +190,7 @@ class CallCounterTest {
             long start = Long.parseLong(p[0]) * 1000;
             String disposition = p[2].equals("\u0001") ? null : p[2];
             builder.add(start, start + windowHours * 3_600_000L, p[1], disposition,
-                    disposition == null ? null : CODES.asMap().getOrDefault(disposition, disposition), v);
+                    disposition == null ? null : codes.asMap().getOrDefault(disposition, disposition), v);
         });
         return builder.build();
     }

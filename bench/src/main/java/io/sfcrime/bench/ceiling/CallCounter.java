@@ -61,7 +61,7 @@ public final class CallCounter {
             return;
         }
         valid++;
-        long event = clock.epochMillis(node.get(CallFields.CALL_DATE_TIME).textValue());
+        long event = clock.epochMillis(extractor.callDateTime().textValue());
         // Spark drops a row whose event time is at or below the watermark (max seen - delay) of an earlier batch.
         // Any row that could be dropped under some batching is one at or below the running max - delay here, so
         // when this stays 0 no batching can drop anything and every count must match exactly.
@@ -72,8 +72,8 @@ public final class CallCounter {
             maxEventMillis = event;
         }
         probe.windowStart = event - Math.floorMod(event, windowMillis);
-        probe.crimeType = node.get(CallFields.ORIGINAL_CRIME_TYPE_NAME).textValue();
-        probe.disposition = FieldExtractor.text(node.get(CallFields.DISPOSITION));
+        probe.crimeType = extractor.crimeType().textValue();
+        probe.disposition = FieldExtractor.text(extractor.disposition());
         probe.rehash();
         long[] cell = counts.get(probe);
         if (cell == null) {

@@ -30,6 +30,12 @@ final class FieldExtractor {
 
     private final JsonFactory factory = Json.MAPPER.getFactory();
     private final ObjectNode fields = JsonNodeFactory.instance.objectNode();
+    private final TextCache categories = new TextCache();
+
+    // The last record's fields, kept beside the node so the counter needs no map lookups.
+    private JsonNode crimeType;
+    private JsonNode disposition;
+    private JsonNode callDateTime;
 
     /** What the last {@link #read} found: the reduced node, or null when the bytes are not JSON. */
     private JsonNode node;
@@ -40,6 +46,9 @@ final class FieldExtractor {
      */
     boolean read(byte[] value) {
         node = null;
+        crimeType = null;
+        disposition = null;
+        callDateTime = null;
         try (JsonParser p = factory.createParser(value)) {
             JsonToken first = p.nextToken();
             if (first == null) {
@@ -55,9 +64,17 @@ final class FieldExtractor {
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = p.currentName(); // canonicalised by Jackson: no allocation, identity-comparable
                 JsonToken v = p.nextToken();
-                if (name.equals(CallFields.CRIME_ID) || name.equals(CallFields.ORIGINAL_CRIME_TYPE_NAME)
-                        || name.equals(CallFields.CALL_DATE_TIME) || name.equals(CallFields.DISPOSITION)) {
-                    fields.set(name, valueOf(p, v));
+                if (name.equals(CallFields.ORIGINAL_CRIME_TYPE_NAME)) {
+                    fields.set(name, valueOf(p, v, true));
+                    crimeType = fields.get(name);
+                } else if (name.equals(CallFields.DISPOSITION)) {
+                    fields.set(name, valueOf(p, v, true));
+                    disposition = fields.get(name);
+                } else if (name.equals(CallFields.CALL_DATE_TIME)) {
+                    fields.set(name, valueOf(p, v, false));
+                    callDateTime = fields.get(name);
+                } else if (name.equals(CallFields.CRIME_ID)) {
+                    fields.set(name, valueOf(p, v, false));
                 } else {
                     p.skipChildren();
                     if (v == JsonToken.VALUE_STRING) {
@@ -76,11 +93,13 @@ final class FieldExtractor {
         }
     }
 
-    private JsonNode valueOf(JsonParser p, JsonToken v) throws IOException {
+    private JsonNode valueOf(JsonParser p, JsonToken v, boolean category) throws IOException {
         switch (v) {
             case VALUE_STRING:
-                String s = p.getText();
-                return TextNode.valueOf(s);
+                if (category) {
+                    return categories.get(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                }
+                return TextNode.valueOf(p.getText());
             case VALUE_NULL:
                 return NullNode.getInstance();
             case VALUE_TRUE:
@@ -100,6 +119,19 @@ final class FieldExtractor {
 
     JsonNode node() {
         return node;
+    }
+
+    /** The last record's crime type, disposition and call_date_time as read (null when absent). */
+    JsonNode crimeType() {
+        return crimeType;
+    }
+
+    JsonNode disposition() {
+        return disposition;
+    }
+
+    JsonNode callDateTime() {
+        return callDateTime;
     }
 
     /** The field's text as Spark's string column would hold it: null when missing or JSON null. */

@@ -75,6 +75,8 @@ public final class CallTransforms {
             + "(Z|[+-]\\d{2}(:?\\d{2})?|\\[.*]).*\\z";
     private static final String SHAPE = "\\A\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?\\z";
 
+    private static final UserDefinedFunction JSON_VERDICT =
+            org.apache.spark.sql.functions.udf((UDF1<byte[], String>) JsonShape::verdict, DataTypes.StringType);
     private static final UserDefinedFunction JSON_SHAPE =
             org.apache.spark.sql.functions.udf((UDF1<byte[], String>) JsonShape::check, DataTypes.StringType);
 
@@ -125,18 +127,32 @@ public final class CallTransforms {
                         abbreviate(time), lit("' carries a zone or offset; expected San Francisco local time without one"))))
                 .when(time.rlike(SHAPE).unary_$bang(), pair(lit(Invalid.UNPARSEABLE_DATE_TIME),
                         concat(lit(CallFields.CALL_DATE_TIME + " '"), abbreviate(time), lit("' is not yyyy-MM-ddTHH:mm:ss[.SSS]"))))
-                .when(parseLocal(time).isNull(), pair(lit(Invalid.UNPARSEABLE_DATE_TIME),
+                .when(col("_ts").isNull(), pair(lit(Invalid.UNPARSEABLE_DATE_TIME),
                         concat(lit(CallFields.CALL_DATE_TIME + " '"), time, lit("' is not a real date-time"))));
 
+        // The timestamp is parsed once, in its own column, and used by the last check and as the event time.
         return parsed
+                .withColumn("_ts", parseLocal(time))
                 .withColumn("_verdict", verdict)
                 .select(col("*"),
                         col("_verdict").getItem(0).as(REASON),
                         col("_verdict").getItem(1).as(MESSAGE),
-                        when(col("_verdict").isNull(), parseLocal(time)).as(EVENT_TIME),
+                        when(col("_verdict").isNull(), col("_ts")).as(EVENT_TIME),
                         type.as(CRIME_TYPE),
                         col("_call." + CallFields.DISPOSITION).as(DISPOSITION))
-                .drop("_shape", "_call", "_verdict");
+                .drop("_shape", "_call", "_verdict", "_ts");
+    }
+
+    /**
+     * The verdict alone ({@code reason}, {@code message}), computed in Java by a token scan and the shared
+     * validator: the dead-letter query needs no parsed fields, so it skips {@code from_json}. Same verdicts as
+     * {@link #validate} (a test checks both against {@link io.sfcrime.common.RecordValidator}).
+     */
+    public static Dataset<Row> verdictOnly(Dataset<Row> kafkaRows) {
+        return kafkaRows.withColumn("_verdict", JSON_VERDICT.apply(col("value")))
+                .withColumn(REASON, substring_index(col("_verdict"), JsonShape.SEP, 1))
+                .withColumn(MESSAGE, expr("substring(_verdict, length(substring_index(_verdict, '|', 1)) + 2)"))
+                .drop("_verdict");
     }
 
     private static Column pair(String code, String message) {

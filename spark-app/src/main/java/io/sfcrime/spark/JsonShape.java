@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.sfcrime.common.CallFields;
 import io.sfcrime.common.Invalid;
 import io.sfcrime.common.Json;
+import io.sfcrime.common.RecordValidator;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,42 @@ public final class JsonShape {
             CallFields.CRIME_ID, CallFields.ORIGINAL_CRIME_TYPE_NAME, CallFields.CALL_DATE_TIME};
 
     private JsonShape() {
+    }
+
+    /**
+     * The whole verdict in Java, for the dead-letter query that needs no parsed fields: the shape checks of
+     * {@link #check}, then {@link io.sfcrime.common.RecordValidator} itself on the three checked fields as the scan
+     * found them. Null when valid, else {@code code|message}.
+     */
+    public static String verdict(byte[] value) {
+        String shape = recordShape(value);
+        if (shape != null) {
+            return shape;
+        }
+        ObjectNode fields = Json.MAPPER.createObjectNode();
+        try (JsonParser p = FACTORY.createParser(value)) {
+            p.nextToken();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if (indexOf(name) >= 0) {
+                    // The value as Jackson's tree would hold it (last duplicate wins), wrong types included.
+                    fields.set(name, Json.MAPPER.readTree(p));
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            return Invalid.MALFORMED_JSON + SEP + "not valid JSON: " + e.getMessage();
+        }
+        Invalid invalid = RecordValidator.validate(fields);
+        return invalid == null ? null : invalid.code() + SEP + invalid.message();
+    }
+
+    /** Only the record-level part of {@link #check}: UTF-8, JSON syntax, one object. */
+    static String recordShape(byte[] value) {
+        String shape = check(value);
+        return shape == null || shape.startsWith(Invalid.WRONG_TYPE + SEP) ? null : shape;
     }
 
     /** Null when the bytes are a JSON object whose checked fields are strings, null or absent. */

@@ -77,11 +77,11 @@ class RestartIT {
         assertThat(third.exitValue()).as("exit code; log %s", log("third")).isZero();
         JsonNode interrupted = ItSupport.read(report);
 
-        // 4. One uninterrupted run of the same input and tuning, in this JVM.
-        StringBuilder output = new StringBuilder();
-        int code = ItSupport.runInProcess(
-                ItSupport.args(KAFKA.bootstrap(), "restart", dir, "uninterrupted", tuning, "--available-now"), output);
-        assertThat(code).as("output %s", output).isZero();
+        // 4. One uninterrupted run of the same input and tuning.
+        Process whole = launch(ItSupport.args(KAFKA.bootstrap(), "restart", dir, "uninterrupted", tuning,
+                "--available-now"), "uninterrupted");
+        assertThat(whole.waitFor(300, TimeUnit.SECONDS)).as("drain; log %s", log("uninterrupted")).isTrue();
+        assertThat(whole.exitValue()).as("exit code; log %s", log("uninterrupted")).isZero();
         JsonNode uninterrupted = ItSupport.read(dir.resolve("uninterrupted-report.json"));
 
         assertThat(interrupted).isEqualTo(uninterrupted);

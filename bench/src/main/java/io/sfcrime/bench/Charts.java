@@ -54,6 +54,10 @@ final class Charts {
         };
         r.setBarPainter(new StandardBarPainter());
         r.setShadowVisible(false);
+        // The value on each bar: the chart is read for its numbers, not only its shape.
+        r.setDefaultItemLabelGenerator(new org.jfree.chart.labels.StandardCategoryItemLabelGenerator("{2}",
+                new java.text.DecimalFormat("#,##0")));
+        r.setDefaultItemLabelsVisible(true);
         CategoryPlot plot = new CategoryPlot(data, x, y, r);
         plot.setOrientation(PlotOrientation.VERTICAL);
         plot.setBackgroundPaint(Color.WHITE);
@@ -79,6 +83,10 @@ final class Charts {
         if (logX) {
             LogAxis x = new LogAxis(xLabel);
             x.setBase(10);
+            // Plain numbers at powers of ten, not 10^0.3 exponents.
+            x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            x.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
+            x.setSmallestValue(0.5);
             plot = new XYPlot(data, x, y, new XYLineAndShapeRenderer(true, true));
         } else {
             plot = new XYPlot(data, new NumberAxis(xLabel), y, new XYLineAndShapeRenderer(true, true));

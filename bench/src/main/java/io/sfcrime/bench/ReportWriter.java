@@ -347,6 +347,9 @@ public final class ReportWriter {
         md.append("## Throughput\n\n");
         if (img != null) {
             md.append("![rows per second by run](").append(img).append("/bench-throughput.png)\n\n");
+            if (spark().stream().anyMatch(x -> "shuffle partitions".equals(x.group()))) {
+                md.append("![rows per second by shuffle partitions](").append(img).append("/bench-shuffle.png)\n\n");
+            }
         }
         double ceiling = rate(ceiling());
         double defaults = rate(baseline());
@@ -509,6 +512,20 @@ public final class ReportWriter {
         }
         Charts.bars(dir.resolve("bench-throughput.png"), "Rows per second (median of repetitions)", "rows/s",
                 rates, colors);
+        Map<String, Map<Double, Double>> shuffle = Charts.newSeries();
+        for (Run x : spark()) {
+            String partitions = x.settings().get("spark.sql.shuffle.partitions");
+            boolean inSweep = "shuffle partitions".equals(x.group()) || x.name().equals(r.config().baseline());
+            if (inSweep && partitions != null && x.valid() && x.rowsPerSecond() != null) {
+                shuffle.computeIfAbsent("rows/s at " + (x.maxOffsetsPerTrigger() == null ? "?"
+                        : String.format(Locale.ROOT, "%,d", x.maxOffsetsPerTrigger())) + " per batch",
+                        k -> new TreeMap<>()).put(Double.parseDouble(partitions), x.rowsPerSecond());
+            }
+        }
+        if (!shuffle.isEmpty()) {
+            Charts.lines(dir.resolve("bench-shuffle.png"), "Rows per second by spark.sql.shuffle.partitions",
+                    "spark.sql.shuffle.partitions", "rows/s", shuffle, true);
+        }
         if (r.latency() != null && !r.latency().isEmpty()) {
             Map<String, Map<Double, Double>> s = Charts.newSeries();
             r.latency().forEach(l -> s.computeIfAbsent(l.profile(), k -> new TreeMap<>()).put(l.targetRate(),

@@ -86,7 +86,7 @@ class ReportWriterTest {
 
     @Test
     void chartsArePngFilesLinkedFromTheReport() throws IOException {
-        for (String name : new String[] {"bench-throughput", "bench-latency", "bench-scaling-records",
+        for (String name : new String[] {"bench-throughput", "bench-shuffle", "bench-latency", "bench-scaling-records",
                 "bench-scaling-windows"}) {
             Path png = dir.resolve("docs/img/" + name + ".png");
             byte[] head = Files.readAllBytes(png);

@@ -111,7 +111,7 @@ images: ## Build the producer, consumer and spark-app image tars with Jib on the
 
 .PHONY: images-offline
 images-offline: $(BASE_IMAGE_TAR) ## Same as images on the offline base (no registry needed; what CI runs).
-	$(MVN) -o -q -Dmaven.test.skip=true -pl $(subst $() $(),$(comma),$(IMAGE_MODULES)) package jib:buildTar -Djib.base.image=tar://$(CURDIR)/$(BASE_IMAGE_TAR)
+	$(MVN) -q -Dmaven.test.skip=true -pl $(subst $() $(),$(comma),$(IMAGE_MODULES)) package jib:buildTar -Djib.base.image=tar://$(CURDIR)/$(BASE_IMAGE_TAR)
 	@for m in $(IMAGE_MODULES); do ls -l $$m/target/jib-image.tar; done
 
 $(BASE_IMAGE_TAR):
@@ -119,7 +119,7 @@ $(BASE_IMAGE_TAR):
 
 .PHONY: images-test
 images-test: ## Check the image tars (non-root user, entrypoint, labels) and run them with podman.
-	$(MVN) -o -pl chart-tests verify -Dimages.required=true
+	$(MVN) -pl chart-tests verify -Dimages.required=true
 	container/podman-smoke.sh
 
 .PHONY: kind-load
@@ -166,7 +166,7 @@ kind-delete: ## Delete the kind cluster.
 
 .PHONY: manifests
 manifests: ## Render the chart with default values into k8s/rendered (checked by chart-tests).
-	$(MVN) -o -q -pl chart-tests test -Dtest=RenderedManifestsTest -Dmanifests.update=true -Dsurefire.failIfNoSpecifiedTests=false
+	$(MVN) -q -pl chart-tests test -Dtest=RenderedManifestsTest -Dmanifests.update=true -Dsurefire.failIfNoSpecifiedTests=false
 
 ##@ Benchmark
 

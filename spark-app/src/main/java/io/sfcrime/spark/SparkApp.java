@@ -5,6 +5,7 @@ import io.sfcrime.common.RadioCodes;
 import io.sfcrime.common.Topics;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningFile;
+import io.sfcrime.common.tuning.TuningKeys;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -114,11 +115,18 @@ public final class SparkApp implements Callable<Integer> {
             throw new IllegalArgumentException("tuning file " + file + " does not exist (--tuning)");
         }
         Map<String, Object> raw = TuningFile.read(file);
+        Tuning tuning;
         try {
-            return Tuning.fromMap(raw);
+            tuning = Tuning.fromMap(raw);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + " (in " + file + ")", e);
         }
+        if (tuning.getBoolean(TuningKeys.DEDUPE)) {
+            // Declared for a later version; refusing it beats silently counting duplicates the user asked to drop.
+            throw new IllegalArgumentException(TuningKeys.DEDUPE.name() + ": true is not supported by this version "
+                    + "of spark-app; set it to false (in " + file + ")");
+        }
+        return tuning;
     }
 
     static RadioCodes loadRadioCodes(Path file) {

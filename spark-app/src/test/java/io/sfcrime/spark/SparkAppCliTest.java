@@ -46,7 +46,24 @@ class SparkAppCliTest {
         assertThat(message).contains("spark.sql.shuffle.partitions", "must be at least 1")
                 .contains("did you mean 'source.maxOffsetsPerTrigger'").contains("query.watermarkDelay")
                 .contains(tuning.toString());
-        assertThat(org.apache.spark.sql.SparkSession.getActiveSession().isDefined()).isFalse();
+        // The job prints the UI address right after the SparkSession exists: it never got that far.
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("Spark UI");
+    }
+
+    @Test
+    void theShippedTuningFileIsAccepted() {
+        Path shipped = Path.of(System.getProperty("project.root", ".."), "conf", "tuning.yaml");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(shipped), "no conf/tuning.yaml yet");
+        assertThat(SparkApp.loadTuning(shipped).asStrings()).containsKey("spark.sql.shuffle.partitions");
+    }
+
+    @Test
+    void dedupeIsRefusedRatherThanIgnored(@TempDir Path dir) throws Exception {
+        Path tuning = dir.resolve("tuning.yaml");
+        Files.writeString(tuning, "query.dedupe: true\n");
+        assertThat(run("--tuning", tuning.toString(), "--radio-codes", radioCodes().toString()))
+                .isEqualTo(SparkApp.EXIT_BAD_CONFIG);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("query.dedupe");
     }
 
     @Test

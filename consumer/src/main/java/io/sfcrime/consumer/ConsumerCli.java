@@ -1,5 +1,6 @@
 package io.sfcrime.consumer;
 
+import io.sfcrime.common.KafkaEnv;
 import io.sfcrime.common.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.KafkaException;
@@ -111,6 +112,12 @@ public final class ConsumerCli implements Callable<Integer> {
         if (metadataTimeoutMs < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--metadata-timeout-ms must be at least 1, got " + metadataTimeoutMs);
+        }
+        try {
+            KafkaEnv.clientProperties();
+        } catch (IllegalArgumentException e) {
+            // A bad KAFKA_* security variable is a usage error, reported before any connection is tried.
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
         ConsumeLoop.Settings settings = new ConsumeLoop.Settings(bootstrap, topic, group, fromBeginning, maxMessages,
                 timeoutMs, Duration.ofMillis(metadataTimeoutMs));

@@ -1,10 +1,12 @@
 package io.sfcrime.consumer;
 
+import io.sfcrime.common.KafkaEnv;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
+import java.util.Map;
 import java.util.Properties;
 
 /** The one place where the CLI's Kafka client is configured. */
@@ -23,7 +25,18 @@ public final class ConsumerClients {
      * @param apiTimeoutMs  how long blocking calls may wait for the broker
      */
     public static Properties config(String bootstrap, String group, boolean fromBeginning, int apiTimeoutMs) {
+        return config(bootstrap, group, fromBeginning, apiTimeoutMs, KafkaEnv.clientProperties());
+    }
+
+    /**
+     * The same with explicit security settings ({@link KafkaEnv}: TLS and SCRAM from the KAFKA_* variables the chart
+     * sets from Secrets; none locally).
+     */
+    public static Properties config(String bootstrap, String group, boolean fromBeginning, int apiTimeoutMs,
+                                    Map<String, String> security) {
         Properties p = new Properties();
+        // First, so that no security variable can change a setting below.
+        p.putAll(security);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         // Bytes, not strings: dead-letter values are the rejected input as it was, which may be invalid UTF-8;
         // the printers decide how to show them safely instead of a deserializer silently replacing bytes.

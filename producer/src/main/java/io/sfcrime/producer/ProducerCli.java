@@ -1,5 +1,6 @@
 package io.sfcrime.producer;
 
+import io.sfcrime.common.KafkaEnv;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -163,6 +164,8 @@ public final class ProducerCli implements Callable<Integer> {
         ProduceOptions options;
         try {
             options = options();
+            // A bad KAFKA_* security variable is a usage error, reported before any connection is tried.
+            KafkaEnv.clientProperties();
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             err.println("Try 'producer --help'.");

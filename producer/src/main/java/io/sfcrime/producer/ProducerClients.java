@@ -1,5 +1,6 @@
 package io.sfcrime.producer;
 
+import io.sfcrime.common.KafkaEnv;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -63,7 +64,18 @@ public final class ProducerClients {
 
     /** The producer's settings; {@code overrides} (from --producer-property) win. */
     public static Properties producerProperties(String bootstrap, Map<String, String> overrides) {
+        return producerProperties(bootstrap, overrides, KafkaEnv.clientProperties());
+    }
+
+    /**
+     * The producer's settings with the given security settings ({@link KafkaEnv}: TLS and SCRAM on Kubernetes, none
+     * locally); {@code overrides} (from --producer-property) still win.
+     */
+    public static Properties producerProperties(String bootstrap, Map<String, String> overrides,
+                                                Map<String, String> security) {
         Properties p = new Properties();
+        // First, so that no security variable can change a delivery guarantee set below.
+        p.putAll(security);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, CLIENT_ID);
         p.put(ProducerConfig.ACKS_CONFIG, ACKS);
@@ -96,13 +108,19 @@ public final class ProducerClients {
      * promptly instead of after the default minute.
      */
     public static Admin newAdmin(String bootstrap, int timeoutMs) {
+        return Admin.create(adminProperties(bootstrap, timeoutMs, KafkaEnv.clientProperties()));
+    }
+
+    /** The admin client's settings; it talks to the same secured listener as the producer. */
+    public static Properties adminProperties(String bootstrap, int timeoutMs, Map<String, String> security) {
         Properties p = new Properties();
+        p.putAll(security);
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, CLIENT_ID + "-admin");
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
         // Fewer reconnect attempts logged while we wait for an answer that may never come.
         p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-        return Admin.create(p);
+        return p;
     }
 }

@@ -1,7 +1,5 @@
 package io.sfcrime.spark;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sfcrime.common.Json;
 import org.apache.spark.sql.streaming.SinkProgress;
 import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
@@ -15,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
@@ -24,23 +21,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * One compact log line per micro-batch, each full progress JSON appended to a newline-delimited file, and (for
- * the counts query) a small status file. Also lets the driver wait for "the batch in flight has finished".
+ * One compact log line per micro-batch and each full progress JSON appended to a newline-delimited file (the status
+ * file is live retune's, {@link io.sfcrime.spark.retune.Retune}). Also lets the driver wait for "the batch in flight
+ * has finished".
  */
 public final class ProgressReporter extends StreamingQueryListener {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
 
     private final Path progressFile;
-    private final Path statusFile;
-    private final Supplier<Map<String, String>> applied;
     private final Map<UUID, ResultsSink> sinks = new ConcurrentHashMap<>();
     private final Map<UUID, Long> progressCount = new ConcurrentHashMap<>();
     private BufferedWriter progressOut;
 
-    public ProgressReporter(Path progressFile, Path statusFile, Supplier<Map<String, String>> applied) {
+    public ProgressReporter(Path progressFile) {
         this.progressFile = progressFile;
-        this.statusFile = statusFile;
-        this.applied = applied;
     }
 
     /** The counts query's sink, whose exact per-batch numbers go into the line. */
@@ -58,10 +52,6 @@ public final class ProgressReporter extends StreamingQueryListener {
         StreamingQueryProgress p = event.progress();
         LOG.info(line(p));
         appendProgress(p.json());
-        ResultsSink sink = sinks.get(p.id());
-        if (sink != null && statusFile != null) {
-            writeStatus(p);
-        }
         synchronized (this) {
             progressCount.merge(p.id(), 1L, Long::sum);
             notifyAll();
@@ -132,26 +122,6 @@ public final class ProgressReporter extends StreamingQueryListener {
             progressOut.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to progress file " + progressFile, e);
-        }
-    }
-
-    private void writeStatus(StreamingQueryProgress p) {
-        ObjectNode status = Json.MAPPER.createObjectNode();
-        ObjectNode a = status.putObject("applied");
-        applied.get().forEach(a::put);
-        status.putObject("rejected");
-        status.put("query_restarts", 0);
-        ObjectNode last = status.putObject("last_progress");
-        last.put("batch_id", p.batchId());
-        last.put("processed_rows_per_second", p.processedRowsPerSecond());
-        try {
-            Path parent = statusFile.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, statusFile.getFileName().toString(), ".tmp");
-            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), status);
-            Files.move(tmp, statusFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            LOG.warn("cannot write status file {}: {}", statusFile, e.toString());
         }
     }
 

@@ -6,6 +6,10 @@ import io.sfcrime.common.Topics;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningFile;
 import io.sfcrime.common.tuning.TuningKeys;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.sfcrime.spark.retune.Retune;
+import io.sfcrime.spark.retune.SparkActions;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,6 +19,9 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -22,7 +29,9 @@ import java.util.concurrent.Callable;
 /**
  * The streaming job's entry point: settings → SparkSession → read → transform → write, then the report.
  * Exit codes: 0 done (drained, or stopped by SIGTERM/SIGINT), 1 the job failed, 2 bad options, tuning or
- * radio-code table (rejected before Spark starts).
+ * radio-code table (rejected before Spark starts), 3 (Kubernetes only) stopped after its batch for a tuning change
+ * that needs a new driver. While it runs, the tuning file (or on Kubernetes the tuning ConfigMap) is watched and
+ * each change applied the cheapest correct way ({@link io.sfcrime.spark.retune.Retune}).
  */
 @Command(name = "spark-app", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Counts San Francisco police calls for service from Kafka with Spark Structured Streaming:",
@@ -32,6 +41,13 @@ import java.util.concurrent.Callable;
 public final class SparkApp implements Callable<Integer> {
     static final int EXIT_FAILED = 1;
     static final int EXIT_BAD_CONFIG = 2;
+    /** Kubernetes only: a tuning change needs a new driver; the Deployment restarts the container. */
+    static final int EXIT_RESTART = 3;
+    static final String ENV_TUNING_CONFIGMAP = "SFCRIME_TUNING_CONFIGMAP";
+    static final String ENV_STATUS_CONFIGMAP = "SFCRIME_STATUS_CONFIGMAP";
+    static final String ENV_NAMESPACE = "POD_NAMESPACE";
+    static final String ENV_DRIVER_POD = "SPARK_DRIVER_POD_NAME";
+    private static final Duration STATUS_PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
     @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
     String bootstrap;
@@ -45,7 +61,7 @@ public final class SparkApp implements Callable<Integer> {
     Path radioCodes;
     @Option(names = "--checkpoint", defaultValue = "run/checkpoint", paramLabel = "DIR", description = "Checkpoint directory; a restart continues from it exactly (default: ${DEFAULT-VALUE}).")
     Path checkpoint;
-    @Option(names = "--tuning", paramLabel = "FILE", description = "Tuning YAML (flat keys such as spark.sql.shuffle.partitions, source.maxOffsetsPerTrigger); missing keys take their defaults.")
+    @Option(names = "--tuning", paramLabel = "FILE", description = "Tuning YAML (flat keys such as spark.sql.shuffle.partitions, source.maxOffsetsPerTrigger); missing keys take their defaults. Watched while the job runs: each change applies the cheapest correct way (see --status-file).")
     Path tuningFile;
     @Option(names = "--available-now", description = "Process what the topic holds now (Trigger.AvailableNow), then exit.")
     boolean availableNow;
@@ -53,7 +69,7 @@ public final class SparkApp implements Callable<Integer> {
     Path report;
     @Option(names = "--progress-file", paramLabel = "FILE", description = "Append each query progress JSON, one per line.")
     Path progressFile;
-    @Option(names = "--status-file", paramLabel = "FILE", description = "Rewrite a status JSON (applied settings, last progress) after each batch.")
+    @Option(names = "--status-file", paramLabel = "FILE", description = "Rewrite a status JSON (applied and rejected tuning, restarts, last progress) after each tuning change and each batch.")
     Path statusFile;
     @Option(names = "--ui-port", defaultValue = "4040", description = "Spark UI port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int uiPort;
@@ -63,6 +79,8 @@ public final class SparkApp implements Callable<Integer> {
     private final PrintStream out;
     private final PrintStream err;
     private final StopSignal stop;
+    private Map<String, String> env = System.getenv();
+    private KubernetesClient kubernetesClient;
 
     public SparkApp() {
         this(System.out, System.err, null);
@@ -87,8 +105,10 @@ public final class SparkApp implements Callable<Integer> {
     public Integer call() throws Exception {
         Tuning tuning;
         RadioCodes codes;
+        Retune retune;
         try {
-            tuning = loadTuning(tuningFile);
+            retune = retune();
+            tuning = retune.tuning();
             codes = loadRadioCodes(radioCodes);
             checkOptions();
         } catch (IllegalArgumentException | UncheckedIOException e) {
@@ -97,13 +117,50 @@ public final class SparkApp implements Callable<Integer> {
         }
         JobConfig config = new JobConfig(bootstrap, topic, resultsTopic, deadLetterTopic, radioCodes, checkpoint,
                 availableNow, report, progressFile, statusFile, uiPort, master);
-        try {
-            KafkaClients.ensureTopics(bootstrap, Set.of(resultsTopic, deadLetterTopic));
-        } catch (KafkaClients.KafkaUnavailableException e) {
-            err.println("spark-app: " + e.getMessage());
-            return EXIT_FAILED;
+        try (retune) {
+            try {
+                KafkaClients.ensureTopics(bootstrap, Set.of(resultsTopic, deadLetterTopic));
+            } catch (KafkaClients.KafkaUnavailableException e) {
+                err.println("spark-app: " + e.getMessage());
+                return EXIT_FAILED;
+            }
+            return runJob(config, tuning, codes, retune);
+        } finally {
+            if (kubernetesClient != null) {
+                kubernetesClient.close();
+            }
         }
-        return runJob(config, tuning, codes);
+    }
+
+    /**
+     * Where tuning comes from. On Kubernetes (the chart sets SFCRIME_TUNING_CONFIGMAP) the ConfigMap is read here,
+     * before any SparkSession exists, because executor count, cores and memory are only in it.
+     */
+    private Retune retune() {
+        String tuningConfigMap = env.get(ENV_TUNING_CONFIGMAP);
+        if (tuningConfigMap == null || tuningConfigMap.isBlank()) {
+            return Retune.local(tuningFile, statusFile, checkpoint, loadTuning(tuningFile), Retune.DEFAULT_DEBOUNCE);
+        }
+        if (tuningFile != null) {
+            err.println("spark-app: --tuning " + tuningFile + " is ignored: on Kubernetes the tuning comes from "
+                    + "ConfigMap " + tuningConfigMap);
+        }
+        if (kubernetesClient == null) {
+            kubernetesClient = new KubernetesClientBuilder().build();
+        }
+        String namespace = Optional.ofNullable(env.get(ENV_NAMESPACE)).orElse(kubernetesClient.getNamespace());
+        String statusConfigMap = Optional.ofNullable(env.get(ENV_STATUS_CONFIGMAP)).orElse(tuningConfigMap + "-status");
+        return Retune.kubernetes(kubernetesClient, namespace, tuningConfigMap, statusConfigMap,
+                env.get(ENV_DRIVER_POD), Map.of("app.kubernetes.io/part-of", "sf-crime-streaming",
+                        "app.kubernetes.io/component", "tuning-status", "app.kubernetes.io/managed-by", "spark-app"),
+                checkpoint, Retune.DEFAULT_DEBOUNCE, STATUS_PROGRESS_INTERVAL);
+    }
+
+    /** For tests: the environment (SFCRIME_* variables) and the Kubernetes client to use. */
+    SparkApp withKubernetes(Map<String, String> environment, KubernetesClient client) {
+        this.env = environment;
+        this.kubernetesClient = client;
+        return this;
     }
 
     /** Bad tuning is rejected here with every problem listed, before anything reaches Spark. */
@@ -146,50 +203,80 @@ public final class SparkApp implements Callable<Integer> {
         }
     }
 
-    private int runJob(JobConfig config, Tuning tuning, RadioCodes codes) throws Exception {
+    private int runJob(JobConfig config, Tuning tuning, RadioCodes codes, Retune retune) throws Exception {
         StopSignal signal = stop != null ? stop : StopSignal.install();
-        SparkSession spark = Sessions.create(config, tuning);
         RuntimeSettings settings = new RuntimeSettings(tuning);
-        ProgressReporter reporter = new ProgressReporter(config.progressFile(), config.statusFile(),
-                () -> settings.tuning().asStrings());
-        spark.streams().addListener(reporter);
-        try {
-            String ui = spark.sparkContext().uiWebUrl().isDefined() ? spark.sparkContext().uiWebUrl().get() : null;
-            out.println("spark-app: Spark UI at " + (ui == null ? "(disabled)" : ui + "/StreamingQuery/"));
-            out.flush();
-            StreamingJob job = new StreamingJob(spark, config, settings, codes, reporter, out);
-            job.start();
-            out.println("spark-app: reading " + config.topic() + " from " + config.bootstrap() + (config.availableNow()
-                    ? " until drained" : " until SIGTERM/Ctrl-C") + "; checkpoint " + config.checkpoint());
-            out.flush();
-            while (job.allActive() && !signal.await(250)) {
-                // Available-now queries end by themselves; continuous ones on a signal or a failure.
-            }
-            if (config.availableNow()) {
-                while (job.anyActive() && job.failure() == null && !signal.requested()) {
-                    signal.await(250);
+        // Set by the reconciler when a change needs a new SparkSession (locally) or a new driver (Kubernetes).
+        AtomicReference<Tuning> restart = new AtomicReference<>();
+        while (true) {
+            SparkSession spark = Sessions.create(config, settings.tuning());
+            ProgressReporter reporter = new ProgressReporter(config.progressFile());
+            spark.streams().addListener(reporter);
+            spark.streams().addListener(retune.listener());
+            try {
+                String ui = spark.sparkContext().uiWebUrl().isDefined() ? spark.sparkContext().uiWebUrl().get() : null;
+                out.println("spark-app: Spark UI at " + (ui == null ? "(disabled)" : ui + "/StreamingQuery/"));
+                out.flush();
+                StreamingJob job = new StreamingJob(spark, config, settings, codes, reporter, out);
+                job.start();
+                retune.start(new SparkActions(spark, job, settings, reporter, retune.onKubernetes(), restart));
+                out.println("spark-app: reading " + config.topic() + " from " + config.bootstrap() + (config.availableNow()
+                        ? " until drained" : " until SIGTERM/Ctrl-C") + "; checkpoint " + config.checkpoint());
+                out.flush();
+                Throwable retuneFailure = null;
+                while (job.allActive() && restart.get() == null && !signal.await(250)) {
+                    // Available-now queries end by themselves; continuous ones on a signal or a failure.
+                    try {
+                        retune.tick();
+                    } catch (Exception e) {
+                        retuneFailure = e;
+                        break;
+                    }
                 }
+                if (config.availableNow() && restart.get() == null && retuneFailure == null) {
+                    while (job.anyActive() && job.failure() == null && !signal.requested()) {
+                        signal.await(250);
+                    }
+                }
+                job.stopGracefully();
+                Throwable failure = job.failure() != null ? job.failure() : retuneFailure;
+                if (failure != null) {
+                    err.println("spark-app: the query failed: " + failure);
+                    return EXIT_FAILED;
+                }
+                Tuning next = restart.getAndSet(null);
+                if (next != null && !signal.requested()) {
+                    if (retune.onKubernetes()) {
+                        out.println("spark-app: exiting with code " + EXIT_RESTART + " so Kubernetes starts the driver "
+                                + "again with the new tuning");
+                        writeReport(config, job, settings);
+                        return EXIT_RESTART;
+                    }
+                    out.println("spark-app: restarting the SparkSession with the new tuning");
+                    settings.update(next);
+                    continue;
+                }
+                writeReport(config, job, settings);
+                return 0;
+            } finally {
+                spark.streams().removeListener(reporter);
+                spark.streams().removeListener(retune.listener());
+                reporter.close();
+                spark.stop();
             }
-            job.stopGracefully();
-            Throwable failure = job.failure();
-            if (failure != null) {
-                err.println("spark-app: the query failed: " + failure);
-                return EXIT_FAILED;
-            }
-            if (config.report() != null) {
-                ResultFold fold = ResultFold.read(config.bootstrap(), config.resultsTopic(),
-                        job.counts().id().toString(), Long.MAX_VALUE);
-                ObjectNode r = Report.build(fold, settings.tuning().asStrings());
-                Report.write(r, config.report());
-                out.printf("spark-app: report %s: input_rows=%d valid_rows=%d invalid_rows=%d late_rows_dropped=%d%n",
-                        config.report(), r.get("input_rows").asLong(), r.get("valid_rows").asLong(),
-                        r.get("invalid_rows").asLong(), r.get("late_rows_dropped").asLong());
-            }
-            return 0;
-        } finally {
-            spark.streams().removeListener(reporter);
-            reporter.close();
-            spark.stop();
         }
+    }
+
+    private void writeReport(JobConfig config, StreamingJob job, RuntimeSettings settings) throws Exception {
+        if (config.report() == null) {
+            return;
+        }
+        ResultFold fold = ResultFold.read(config.bootstrap(), config.resultsTopic(),
+                job.counts().id().toString(), Long.MAX_VALUE);
+        ObjectNode r = Report.build(fold, settings.tuning().asStrings());
+        Report.write(r, config.report());
+        out.printf("spark-app: report %s: input_rows=%d valid_rows=%d invalid_rows=%d late_rows_dropped=%d%n",
+                config.report(), r.get("input_rows").asLong(), r.get("valid_rows").asLong(),
+                r.get("invalid_rows").asLong(), r.get("late_rows_dropped").asLong());
     }
 }

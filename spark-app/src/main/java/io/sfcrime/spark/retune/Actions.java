@@ -1,0 +1,25 @@
+package io.sfcrime.spark.retune;
+
+import io.sfcrime.common.tuning.Tuning;
+
+import java.util.Set;
+
+/** What the reconciler can do to the running job; each method is one step of a plan. */
+public interface Actions {
+
+    /** Swaps the tuning every micro-batch reads. */
+    void applyLive(Tuning tuning);
+
+    /** Sets the executor count; returns what happened, for the log and the status. */
+    String setExecutors(int count);
+
+    /** Stops each named query after its current batch and starts it again from its checkpoint with {@code tuning}. */
+    void restartQueries(Set<String> queries, Tuning tuning) throws Exception;
+
+    /**
+     * Asks for a driver restart with {@code tuning}: carried out by the job's main loop after the current batch
+     * (on Kubernetes by exiting so the Deployment starts a new driver, locally by a new SparkSession).
+     * Returns the restart kind for the status: {@code driver} or {@code session}.
+     */
+    String requestDriverRestart(Tuning tuning);
+}

@@ -1,0 +1,165 @@
+package io.sfcrime.spark.retune;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sfcrime.common.tuning.Tuning;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Live retune of one job: where its tuning comes from, the tuning it starts with, the reconciler that follows the
+ * source while it runs, and where status goes. Locally the source is the {@code --tuning} file and status the
+ * {@code --status-file}; on Kubernetes the tuning ConfigMap and the status ConfigMap plus Events on the driver pod.
+ */
+public final class Retune implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Retune.class);
+    /** Quiet time before a change applies: editors save twice, helm upgrade may touch the ConfigMap more than once. */
+    public static final Duration DEFAULT_DEBOUNCE = Duration.ofSeconds(1);
+
+    private final TuningSource source;
+    private final StatusSink sink;
+    private final TuningStatus status;
+    private final Tuning initial;
+    private final Map<String, String> initialRejected;
+    private final boolean kubernetes;
+    private final Reconciler reconciler;
+    private final StatusListener listener;
+    private boolean started;
+
+    private Retune(TuningSource source, StatusSink sink, TuningStatus status, Tuning base, Observed current,
+                   CheckpointPins pins, boolean kubernetes, Duration debounce) {
+        this.source = source;
+        this.sink = sink;
+        this.status = status;
+        this.kubernetes = kubernetes;
+        Tuning pinned = pins.applyTo(base);
+        Plan start = current == null ? new Plan(pinned, Map.of(), java.util.List.of())
+                : Planner.plan(pinned, current, pins.existing());
+        this.initial = start.target();
+        this.initialRejected = start.rejected();
+        initialRejected.values().forEach(reason -> LOG.warn("tuning rejected at start: {}", reason));
+        status.observed(current == null ? null : current.version(), initial.asStrings(), initialRejected);
+        pins.writeIfFresh(initial);
+        this.reconciler = new Reconciler(initial, current, status, sink, pins::existing, debounce,
+                pins::writeIfFresh);
+        this.listener = new StatusListener(status, sink);
+    }
+
+    /**
+     * Local mode.
+     *
+     * @param tuningFile the --tuning file to watch, or null (defaults, nothing to watch)
+     * @param statusFile the --status-file, or null (status only in the log)
+     * @param loaded     the tuning read strictly from the file at start (bad files never get this far)
+     */
+    public static Retune local(Path tuningFile, Path statusFile, Path checkpoint, Tuning loaded, Duration debounce) {
+        TuningSource source = tuningFile == null ? null : new FileTuningSource(tuningFile);
+        StatusSink sink = statusFile == null ? new LogStatusSink() : new FileStatusSink(statusFile);
+        TuningStatus status = new TuningStatus(source == null ? "defaults" : source.describe());
+        return new Retune(source, sink, status, loaded, source == null ? null : source.read(),
+                new CheckpointPins(checkpoint), false, debounce);
+    }
+
+    /**
+     * Kubernetes: the start-up tuning is read from the ConfigMap before any SparkSession exists, validated against
+     * the last good tuning the previous driver recorded in the status ConfigMap (an invalid value keeps that value,
+     * not the default), with restart counts carried over.
+     */
+    public static Retune kubernetes(KubernetesClient client, String namespace, String tuningConfigMap,
+                                    String statusConfigMap, String podName, Map<String, String> labels,
+                                    Path checkpoint, Duration debounce, Duration progressInterval) {
+        ConfigMapTuningSource source = new ConfigMapTuningSource(client, namespace, tuningConfigMap);
+        ConfigMapStatusSink sink = new ConfigMapStatusSink(client, namespace, statusConfigMap, podName, labels,
+                progressInterval);
+        TuningStatus status = new TuningStatus(source.describe());
+        ObjectNode previous = sink.read();
+        status.resumeFrom(previous);
+        Tuning base = Tuning.defaults();
+        if (previous != null && previous.path("applied").isObject()) {
+            Map<String, Object> last = new LinkedHashMap<>();
+            previous.get("applied").fields().forEachRemaining(e -> last.put(e.getKey(), e.getValue().asText()));
+            base = Tuning.validate(last, Tuning.defaults()).tuning();
+        }
+        return new Retune(source, sink, status, base, source.read(), new CheckpointPins(checkpoint), true, debounce);
+    }
+
+    public Tuning tuning() {
+        return initial;
+    }
+
+    public Map<String, String> initialRejected() {
+        return initialRejected;
+    }
+
+    public boolean onKubernetes() {
+        return kubernetes;
+    }
+
+    public TuningStatus status() {
+        return status;
+    }
+
+    public Reconciler reconciler() {
+        return reconciler;
+    }
+
+    /** Status after each counts batch. */
+    public StreamingQueryListener listener() {
+        return listener;
+    }
+
+    /**
+     * Binds the reconciler to the (new) session's actions; the first call also writes the status and starts
+     * watching the source.
+     */
+    public synchronized void start(Actions actions) {
+        reconciler.bind(actions);
+        if (started) {
+            return;
+        }
+        started = true;
+        if (!initialRejected.isEmpty()) {
+            sink.event(true, "TuningRejected", "at start: " + String.join("; ", initialRejected.values()));
+        }
+        sink.write(status.toJson(), true);
+        if (source != null) {
+            source.start(reconciler::offer);
+        }
+    }
+
+    /** Called by the job's main loop: applies a pending change. */
+    public boolean tick() throws Exception {
+        return reconciler.tick();
+    }
+
+    /** After a local session restart: the tuning the new session runs with. */
+    public void writeStatus() {
+        sink.write(status.toJson(), true);
+    }
+
+    @Override
+    public void close() {
+        if (source != null) {
+            source.close();
+        }
+        sink.write(status.toJson(), true);
+        sink.close();
+    }
+
+    /** Without --status-file: status lines in the log only. */
+    static final class LogStatusSink implements StatusSink {
+        @Override
+        public void write(ObjectNode status, boolean change) {
+        }
+
+        @Override
+        public void event(boolean warning, String reason, String message) {
+        }
+    }
+}

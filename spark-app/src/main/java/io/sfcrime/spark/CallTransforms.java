@@ -58,6 +58,7 @@ public final class CallTransforms {
     public static final String MESSAGE = "message";
     public static final String EVENT_TIME = "event_time";
     public static final String CRIME_TYPE = "crime_type";
+    public static final String CRIME_ID = "crime_id";
     public static final String DISPOSITION = "disposition";
     public static final String DISPOSITION_DESCRIPTION = "disposition_description";
     // Output columns of countAll(): level, window_end, crime_type, disposition, count.
@@ -93,7 +94,8 @@ public final class CallTransforms {
 
     /**
      * Kafka rows ({@code key, value, topic, partition, offset}) → the same rows plus {@code reason} and {@code message}
-     * (both null for a valid record), {@code event_time} (valid rows), {@code crime_type} and {@code disposition}.
+     * (both null for a valid record), {@code event_time} (valid rows), {@code crime_type}, {@code disposition} and
+     * {@code crime_id}.
      */
     public static Dataset<Row> validate(Dataset<Row> kafkaRows) {
         Dataset<Row> parsed = kafkaRows
@@ -139,7 +141,8 @@ public final class CallTransforms {
                         col("_verdict").getItem(1).as(MESSAGE),
                         when(col("_verdict").isNull(), col("_ts")).as(EVENT_TIME),
                         type.as(CRIME_TYPE),
-                        col("_call." + CallFields.DISPOSITION).as(DISPOSITION))
+                        col("_call." + CallFields.DISPOSITION).as(DISPOSITION),
+                        id.as(CRIME_ID))
                 .drop("_shape", "_call", "_verdict", "_ts");
     }
 
@@ -178,6 +181,35 @@ public final class CallTransforms {
 
     private static Column expr_try_to_timestamp(Column time, String pattern) {
         return org.apache.spark.sql.functions.try_to_timestamp(time, lit(pattern));
+    }
+
+    /**
+     * The counts with or without {@code query.dedupe}. With it, the watermark sits on {@code event_time} (the
+     * de-duplication needs it there and Spark allows one watermark per query), so the aggregation gets none: its
+     * window state is not evicted, and rows later than the watermark are dropped by the de-duplication itself, seen in
+     * the query progress ({@code numRowsDroppedByWatermark} of that operator) rather than in {@code late_rows_dropped}.
+     */
+    public static Dataset<Row> countCalls(Dataset<Row> validated, Duration window, Duration watermarkDelay,
+                                          boolean dedupe) {
+        if (!dedupe) {
+            return countAll(validated, window, watermarkDelay);
+        }
+        return countAll(dropDuplicateCalls(validated, watermarkDelay), window, null);
+    }
+
+    /**
+     * {@code query.dedupe}: of the valid rows sharing a {@code crime_id}, only the first reaches the counts, as long
+     * as the later copies arrive before the watermark passes the first one's event time plus the delay (Spark's
+     * {@code dropDuplicatesWithinWatermark}, whose state is freed by the same watermark). Invalid rows pass untouched:
+     * they have no trustworthy id or time and are counted per reason. Which copy wins is not defined, so this is meant
+     * for re-sent records (same content), as after a producer replay.
+     */
+    public static Dataset<Row> dropDuplicateCalls(Dataset<Row> validated, Duration watermarkDelay) {
+        Column valid = col(REASON).isNull();
+        Dataset<Row> firstCopies = validated.where(valid)
+                .withWatermark(EVENT_TIME, watermarkDelay.toMillis() + " milliseconds")
+                .dropDuplicatesWithinWatermark(CRIME_ID);
+        return firstCopies.unionByName(validated.where(valid.unary_$bang()));
     }
 
     /** Invalid rows only, as dead-letter records for Spark's Kafka sink: original key and value, reason headers. */

@@ -62,6 +62,7 @@ public final class ResultsSink implements VoidFunction2<Dataset<Row>, Long> {
         Dataset<Row> records = ResultRecords.toRecords(batch, batchId, id).persist(StorageLevel.MEMORY_ONLY());
         try {
             records.select("key", "value").write().format("kafka")
+                    .options(KafkaClients.sparkOptions())
                     .option("kafka.bootstrap.servers", bootstrap)
                     .option("topic", resultsTopic)
                     .save();

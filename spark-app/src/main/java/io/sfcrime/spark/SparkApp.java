@@ -1,11 +1,11 @@
 package io.sfcrime.spark;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sfcrime.common.KafkaEnv;
 import io.sfcrime.common.RadioCodes;
 import io.sfcrime.common.Topics;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningFile;
-import io.sfcrime.common.tuning.TuningKeys;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.sfcrime.spark.retune.Retune;
@@ -41,6 +41,8 @@ import java.util.concurrent.Callable;
 public final class SparkApp implements Callable<Integer> {
     static final int EXIT_FAILED = 1;
     static final int EXIT_BAD_CONFIG = 2;
+    /** How long a continuous run waits for its input topic: long enough for a producer started alongside. */
+    static final Duration INPUT_TOPIC_WAIT = Duration.ofSeconds(30);
     /** Kubernetes only: a tuning change needs a new driver; the Deployment restarts the container. */
     static final int EXIT_RESTART = 3;
     static final String ENV_TUNING_CONFIGMAP = "SFCRIME_TUNING_CONFIGMAP";
@@ -111,6 +113,7 @@ public final class SparkApp implements Callable<Integer> {
             tuning = retune.tuning();
             codes = loadRadioCodes(radioCodes);
             checkOptions();
+            out.println("spark-app: Kafka security: " + KafkaEnv.describe(KafkaEnv.clientProperties()));
         } catch (IllegalArgumentException | UncheckedIOException e) {
             err.println("spark-app: " + e.getMessage());
             return EXIT_BAD_CONFIG;
@@ -119,6 +122,15 @@ public final class SparkApp implements Callable<Integer> {
                 availableNow, report, progressFile, statusFile, uiPort, master);
         try (retune) {
             try {
+                // A damaged checkpoint is refused before Spark would silently recount or lose counts.
+                CheckpointGuard.check(config).ifPresent(notice -> out.println("spark-app: " + notice));
+            } catch (CheckpointGuard.UnusableCheckpointException e) {
+                err.println("spark-app: " + e.getMessage());
+                return EXIT_BAD_CONFIG;
+            }
+            try {
+                // Draining a topic that is not there is a mistake; a continuous run may start just before the producer.
+                KafkaClients.requireInputTopic(bootstrap, topic, availableNow ? Duration.ZERO : INPUT_TOPIC_WAIT);
                 KafkaClients.ensureTopics(bootstrap, Set.of(resultsTopic, deadLetterTopic));
             } catch (KafkaClients.KafkaUnavailableException e) {
                 err.println("spark-app: " + e.getMessage());
@@ -177,11 +189,6 @@ public final class SparkApp implements Callable<Integer> {
             tuning = Tuning.fromMap(raw);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + " (in " + file + ")", e);
-        }
-        if (tuning.getBoolean(TuningKeys.DEDUPE)) {
-            // Declared for a later version; refusing it beats silently counting duplicates the user asked to drop.
-            throw new IllegalArgumentException(TuningKeys.DEDUPE.name() + ": true is not supported by this version "
-                    + "of spark-app; set it to false (in " + file + ")");
         }
         return tuning;
     }

@@ -63,6 +63,7 @@ public final class StreamingJob {
     public static Dataset<Row> readCalls(SparkSession spark, JobConfig config, Tuning tuning) {
         DataStreamReader reader = spark.readStream().format("kafka")
                 .option("kafka.bootstrap.servers", config.bootstrap())
+                .options(KafkaClients.sparkOptions())
                 .option("subscribe", config.topic())
                 .option("startingOffsets", tuning.getString(TuningKeys.STARTING_OFFSETS))
                 .option("failOnDataLoss", tuning.getBoolean(TuningKeys.FAIL_ON_DATA_LOSS));
@@ -88,8 +89,8 @@ public final class StreamingJob {
         Tuning tuning = settings.tuning();
         Duration window = tuning.getDuration(TuningKeys.WINDOW_DURATION);
         Dataset<Row> validated = CallTransforms.validate(readCalls(spark, config, tuning));
-        Dataset<Row> counted = CallTransforms.countAll(validated, window,
-                tuning.getDuration(TuningKeys.WATERMARK_DELAY));
+        Dataset<Row> counted = CallTransforms.countCalls(validated, window,
+                tuning.getDuration(TuningKeys.WATERMARK_DELAY), tuning.getBoolean(TuningKeys.DEDUPE));
         Dataset<Row> described = CallTransforms.describe(counted,
                 CallTransforms.radioCodeTable(spark, radioCodes), window);
         ResultsSink sink = new ResultsSink(config.bootstrap(), config.resultsTopic(), settings, console);
@@ -110,6 +111,7 @@ public final class StreamingJob {
         deadLetters = CallTransforms.deadLetters(validated).writeStream()
                 .queryName(DEAD_LETTERS)
                 .format("kafka")
+                .options(KafkaClients.sparkOptions())
                 .option("kafka.bootstrap.servers", config.bootstrap())
                 .option("topic", config.deadLetterTopic())
                 .option("checkpointLocation", config.deadLetterCheckpoint().toString())

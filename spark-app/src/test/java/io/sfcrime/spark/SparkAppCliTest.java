@@ -58,12 +58,12 @@ class SparkAppCliTest {
     }
 
     @Test
-    void dedupeIsRefusedRatherThanIgnored(@TempDir Path dir) throws Exception {
+    void dedupeIsAcceptedNowThatItIsImplemented(@TempDir Path dir) throws Exception {
+        // query.dedupe is implemented (CallTransforms.dropDuplicateCalls; tested in faults.DedupeTest and
+        // faults.BadInputCatalogueIT), so the start-up refusal is gone.
         Path tuning = dir.resolve("tuning.yaml");
         Files.writeString(tuning, "query.dedupe: true\n");
-        assertThat(run("--tuning", tuning.toString(), "--radio-codes", radioCodes().toString()))
-                .isEqualTo(SparkApp.EXIT_BAD_CONFIG);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("query.dedupe");
+        assertThat(SparkApp.loadTuning(tuning).asStrings()).containsEntry("query.dedupe", "true");
     }
 
     @Test

@@ -65,6 +65,10 @@ spark: ## Run spark-app alone against BOOTSTRAP (continuous, UI on 4040).
 ui: ## Print the Spark UI address of a local run.
 	@echo "Spark UI: http://127.0.0.1:4040/StreamingQuery/  (on Kubernetes: make ui-k8s)"
 
+.PHONY: screenshots
+screenshots: ## Run the pipeline briefly and capture the console and the Spark UI into docs/img (needs chromium).
+	scripts/screenshots.sh
+
 .PHONY: docs
 docs: build ## Regenerate conf/tuning.yaml and docs/tuning.md from the tuning key declarations.
 	bash -c 'source bin/lib.sh && run_module common io.sfcrime.common.tuning.TuningDocs "$$ROOT"'

@@ -52,24 +52,32 @@ done
 grep -q '^READY ' "$RUN_DIR/kafka.log" || { log "kafka-local did not start"; tail -20 "$RUN_DIR/kafka.log" >&2; exit 1; }
 log "$(grep '^READY ' "$RUN_DIR/kafka.log")"
 
-log "producer: replaying $INPUT at $RATE records/s, looping (log: $RUN_DIR/producer.log)"
-bin/producer --bootstrap "$BOOTSTRAP" --input "$INPUT" --rate "$RATE" --loop forever \
+log "producer: replaying $INPUT at $RATE records/s, looping with fresh crime_ids per pass (log: $RUN_DIR/producer.log)"
+bin/producer --bootstrap "$BOOTSTRAP" --input "$INPUT" --rate "$RATE" --loop forever --loop-suffix \
   --summary-json "$RUN_DIR/producer-summary.json" >"$RUN_DIR/producer.log" 2>&1 &
-pids+=($!)
-
-log "consumer: tailing the results topic (log: $RUN_DIR/consumer.log)"
-bin/consumer --bootstrap "$BOOTSTRAP" --topic results --from-beginning --format json \
-  >"$RUN_DIR/results.jsonl" 2>"$RUN_DIR/consumer.log" &
 pids+=($!)
 
 log "spark-app: continuous, console table below, Spark UI on http://127.0.0.1:$UI_PORT (Ctrl-C stops all)"
 bin/spark-app --bootstrap "$BOOTSTRAP" --radio-codes "$RADIO_CODES" --tuning "$TUNING" \
   --checkpoint "$RUN_DIR/checkpoint" --progress-file "$RUN_DIR/progress.jsonl" \
-  --status-file "$RUN_DIR/status.json" --report "$RUN_DIR/report.json" --ui-port "$UI_PORT" &
+  --status-file "$RUN_DIR/status.json" --report "$RUN_DIR/report.json" --ui-port "$UI_PORT" \
+  > >(tee "$RUN_DIR/spark-app.log") 2>&1 &
+pids+=($!)
+spark_pid=$!
+
+# spark-app creates the results topic before it prints this line; the consumer needs the topic to exist.
+for _ in $(seq 1 240); do
+  grep -q '^spark-app: reading ' "$RUN_DIR/spark-app.log" 2>/dev/null && break
+  kill -0 "$spark_pid" 2>/dev/null || exit 1
+  sleep 0.5
+done
+log "consumer: tailing the results topic into $RUN_DIR/results.jsonl (or in another terminal: make consume TOPIC=results)"
+bin/consumer --bootstrap "$BOOTSTRAP" --topic results --from-beginning --format json \
+  >"$RUN_DIR/results.jsonl" 2>"$RUN_DIR/consumer.log" &
 pids+=($!)
 
 if [[ "$DURATION" != 0 ]]; then
   sleep "$DURATION"
 else
-  wait "${pids[-1]}" || true
+  wait "$spark_pid" || true
 fi

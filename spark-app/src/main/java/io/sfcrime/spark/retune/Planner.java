@@ -87,9 +87,6 @@ public final class Planner {
 
     /** Why a valid value cannot apply to the running job, or null. */
     static String refusal(String key, String to, ApplyMode mode, String checkpoint) {
-        if (key.equals(TuningKeys.DEDUPE.name()) && "true".equals(to)) {
-            return key + ": true is not supported by this version of spark-app; set it to false";
-        }
         if (mode == ApplyMode.FIXED_BY_CHECKPOINT && checkpoint != null) {
             return key + ": fixed by the checkpoint in " + checkpoint + " (its saved state is laid out by this value), "
                     + "so the job keeps the value it started with; to change it, start fresh with a new --checkpoint "

@@ -31,7 +31,7 @@ class PlannerTest {
         return switch (s.type()) {
             case INT -> (Integer) s.defaultValue() + 3;
             case LONG -> (Long) s.defaultValue() + 7;
-            case BOOLEAN -> s == TuningKeys.DEDUPE ? "true" : !(Boolean) s.defaultValue();
+            case BOOLEAN -> !(Boolean) s.defaultValue();
             case DURATION -> "42 minutes";
             case STRING -> s == TuningKeys.STARTING_OFFSETS ? "latest" : "3g";
         };
@@ -47,11 +47,6 @@ class PlannerTest {
     @MethodSource("keys")
     void everyDeclaredKeyAppliesByItsDeclaredMode(Setting s) {
         Plan plan = Planner.plan(APPLIED, with(APPLIED.asStrings(), s.name(), otherValue(s)), null);
-        if (s == TuningKeys.DEDUPE) {
-            assertThat(plan.rejected()).containsKey(s.name());
-            assertThat(plan.rejected().get(s.name())).contains("not supported");
-            return;
-        }
         assertThat(plan.rejected()).isEmpty();
         // Without state in the checkpoint, a fixed key is still free: the counts query restarts with it.
         ApplyMode expected = s.applyMode() == ApplyMode.FIXED_BY_CHECKPOINT ? ApplyMode.QUERY_RESTART : s.applyMode();
@@ -76,10 +71,8 @@ class PlannerTest {
         }
         assertThat(plan.steps()).isEmpty();
         assertThat(plan.target()).isEqualTo(APPLIED);
-        String reason = plan.rejected().get(s.name());
-        if (s != TuningKeys.DEDUPE) {
-            assertThat(reason).contains("fixed by the checkpoint in " + CHECKPOINT).contains("new --checkpoint");
-        }
+        assertThat(plan.rejected().get(s.name())).contains("fixed by the checkpoint in " + CHECKPOINT)
+                .contains("new --checkpoint");
     }
 
     @ParameterizedTest(name = "{0}")

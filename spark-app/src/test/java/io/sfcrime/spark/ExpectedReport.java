@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * decoding and {@link io.sfcrime.common.RecordValidator} for validity, {@link EventTime} for the time, hour windows
  * in San Francisco time by the instant, {@link RadioCodes#describe} for descriptions. Assumes no late rows.
  */
-final class ExpectedReport {
+public final class ExpectedReport {
     private static final ZoneId SF = ZoneId.of(CallFields.EVENT_TIME_ZONE);
 
     private ExpectedReport() {
@@ -33,7 +33,7 @@ final class ExpectedReport {
     record Key(long windowStartMs, String type, String disposition) {
     }
 
-    static ObjectNode compute(List<byte[]> values, RadioCodes codes) {
+    public static ObjectNode compute(List<byte[]> values, RadioCodes codes) {
         long valid = 0;
         long invalid = 0;
         Map<String, Long> reasons = new TreeMap<>();
@@ -120,7 +120,7 @@ final class ExpectedReport {
     }
 
     /** A readable account of where two reports differ, or null when they are equal (without settings). */
-    static String differences(JsonNode report, JsonNode expectedReport) {
+    public static String differences(JsonNode report, JsonNode expectedReport) {
         // Through text and back: a report read from a file has int nodes where one built in memory has longs.
         JsonNode actual = normalise(withoutSettings(report));
         JsonNode expected = normalise(expectedReport);

@@ -24,20 +24,20 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Shared by the ITs: inputs, loading a topic as raw bytes (invalid records included), running the app in-process. */
-final class ItSupport {
-    static final Path ROOT = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
-    static final Path RADIO_CODES = ROOT.resolve("data/radio_code.json");
-    static final Path REAL_SAMPLE = ROOT.resolve("../shared/data/police-department-calls-for-service.json").normalize();
+public final class ItSupport {
+    public static final Path ROOT = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+    public static final Path RADIO_CODES = ROOT.resolve("data/radio_code.json");
+    public static final Path REAL_SAMPLE = ROOT.resolve("../shared/data/police-department-calls-for-service.json").normalize();
 
     private ItSupport() {
     }
 
-    static RadioCodes codes() {
+    public static RadioCodes codes() {
         return RadioCodes.load(RADIO_CODES);
     }
 
     /** Records of the generated file: shuffled event times over 8 hours, 2% invalid of every kind. */
-    static List<byte[]> generated(long count, long seed) {
+    public static List<byte[]> generated(long count, long seed) {
         CallGenerator gen = new CallGenerator(CallGenerator.Options.defaults().withCount(count).withSeed(seed)
                 .withFormat(CallGenerator.Format.NDJSON).withOrder(CallGenerator.Order.SHUFFLED)
                 .withInvalidFraction(0.02));
@@ -49,7 +49,7 @@ final class ItSupport {
     }
 
     /** The real sample's records, each re-serialised compactly (same fields and values). */
-    static List<byte[]> realSample() throws Exception {
+    public static List<byte[]> realSample() throws Exception {
         List<byte[]> values = new ArrayList<>();
         for (JsonNode n : Json.MAPPER.readTree(REAL_SAMPLE.toFile())) {
             values.add(Json.MAPPER.writeValueAsBytes(n));
@@ -61,7 +61,7 @@ final class ItSupport {
      * Loads raw values with a plain producer: the project's producer would dead-letter invalid records itself, and the
      * point here is that Spark sees them.
      */
-    static void load(String bootstrap, String topic, List<byte[]> values) throws Exception {
+    public static void load(String bootstrap, String topic, List<byte[]> values) throws Exception {
         Properties ap = new Properties();
         ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(ap)) {
@@ -82,7 +82,7 @@ final class ItSupport {
         }
     }
 
-    static Path tuning(Path dir, String name, long maxOffsetsPerTrigger) throws Exception {
+    public static Path tuning(Path dir, String name, long maxOffsetsPerTrigger) throws Exception {
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, "spark.sql.shuffle.partitions: 2\n"
                 + "source.maxOffsetsPerTrigger: " + maxOffsetsPerTrigger + "\n"
@@ -90,7 +90,7 @@ final class ItSupport {
         return file;
     }
 
-    static List<String> args(String bootstrap, String topic, Path dir, String name, Path tuning, String... extra) {
+    public static List<String> args(String bootstrap, String topic, Path dir, String name, Path tuning, String... extra) {
         List<String> a = new ArrayList<>(List.of("--bootstrap", bootstrap, "--topic", topic,
                 "--results-topic", topic + ".results", "--dead-letter-topic", topic + ".dlq",
                 "--radio-codes", RADIO_CODES.toString(), "--checkpoint", dir.resolve(name + "-checkpoint").toString(),
@@ -102,7 +102,7 @@ final class ItSupport {
     }
 
     /** Runs the app in this JVM; returns its exit code, output kept for assertion messages. */
-    static int runInProcess(List<String> args, StringBuilder output) {
+    public static int runInProcess(List<String> args, StringBuilder output) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         int code = new picocli.CommandLine(new SparkApp(out, out, new StopSignal())).execute(args.toArray(String[]::new));
@@ -110,7 +110,7 @@ final class ItSupport {
         return code;
     }
 
-    static JsonNode read(Path report) throws Exception {
+    public static JsonNode read(Path report) throws Exception {
         return Json.MAPPER.readTree(report.toFile());
     }
 }

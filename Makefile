@@ -182,3 +182,17 @@ QUICK ?=
 .PHONY: bench
 bench: build ## Tuning study: ceiling, Spark defaults, profiles, producer, latency, scaling → docs/tuning-report.md. QUICK=1: CI check (<5 min, counts only).
 	bin/bench --n $(N) --r $(R) --p $(P) $(if $(QUICK),--quick,)
+
+##@ Reliability
+
+DURATION ?= 10m
+SOAK_DIR ?= $(RUN_DIR)/soak
+
+.PHONY: test-faults
+test-faults: ## Only the fault and bad-input tests (make test runs them too): broker restarts, kill -9, checkpoints, bad input/config.
+	$(MVN) verify -pl spark-app -Dtest='io.sfcrime.spark.faults.*Test' -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dit.test='io.sfcrime.spark.faults.*IT,io.sfcrime.spark.RestartIT'
+
+.PHONY: soak
+soak: ## Producer at RATE records/s for DURATION (default 10m) with spark-app running: heap, state rows, errors, exactness → SOAK_DIR/summary.md.
+	DURATION=$(DURATION) RATE=$(RATE) RUN_DIR=$(SOAK_DIR) scripts/soak.sh

@@ -14,6 +14,7 @@ INPUT ?= data/police-department-calls-for-service.json
 RADIO_CODES ?= data/radio_code.json
 TUNING ?= conf/tuning.yaml
 RUN_DIR ?= run
+STATUS_FILE ?= $(RUN_DIR)/status.json
 RATE ?= 500
 
 ##@ General
@@ -59,7 +60,17 @@ consume: ## Show TOPIC from the beginning as a live table (TOPIC=results or call
 .PHONY: spark
 spark: ## Run spark-app alone against BOOTSTRAP (continuous, UI on 4040).
 	bin/spark-app --bootstrap $(BOOTSTRAP) --topic $(TOPIC) --results-topic $(RESULTS_TOPIC) \
-	  --dead-letter-topic $(DLQ_TOPIC) --radio-codes $(RADIO_CODES) --tuning $(TUNING) --checkpoint $(RUN_DIR)/checkpoint
+	  --dead-letter-topic $(DLQ_TOPIC) --radio-codes $(RADIO_CODES) --tuning $(TUNING) --checkpoint $(RUN_DIR)/checkpoint \
+	  --status-file $(STATUS_FILE)
+
+.PHONY: status
+ifneq ($(KUBE),)
+status: status-k8s
+else
+status: ## Live-retune status of the running job: applied and rejected tuning, restarts, last batch (KUBE=1: on Kubernetes).
+	@if [[ -f "$(STATUS_FILE)" ]]; then cat "$(STATUS_FILE)"; echo; \
+	else echo "no status yet: $(STATUS_FILE) is written once spark-app runs (make run, make spark); on Kubernetes: make status KUBE=1" >&2; exit 1; fi
+endif
 
 .PHONY: ui
 ui: ## Print the Spark UI address of a local run.

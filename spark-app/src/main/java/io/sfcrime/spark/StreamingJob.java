@@ -9,6 +9,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryStatus;
 import org.apache.spark.sql.streaming.Trigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -163,19 +164,35 @@ public final class StreamingJob {
      * is interrupted; it is replayed from the checkpoint at the next start, with the same result.
      */
     public static void stopAfterCurrentBatch(StreamingQuery q, ProgressReporter reporter) throws TimeoutException {
+        awaitBatchEnd(q, reporter);
         if (q == null || !q.isActive()) {
             return;
         }
-        if (q.status().isTriggerActive()) {
-            long seen = reporter.progressCount(q.id());
-            try {
-                reporter.awaitProgress(q.id(), seen, STOP_WAIT, q::isActive);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
         LOG.info("stopping query {}", q.name());
         q.stop();
+    }
+
+    /**
+     * Waits while a batch with data is in flight. An idle query is also "trigger active" (it keeps polling Kafka for
+     * new offsets) but reports no progress until data comes, so waiting for progress alone would wait for nothing.
+     */
+    public static void awaitBatchEnd(StreamingQuery q, ProgressReporter reporter) {
+        if (q == null || !q.isActive()) {
+            return;
+        }
+        long seen = reporter.progressCount(q.id());
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        try {
+            while (q.isActive() && System.nanoTime() < deadline && reporter.progressCount(q.id()) <= seen) {
+                StreamingQueryStatus status = q.status();
+                if (!status.isTriggerActive() || !status.isDataAvailable()) {
+                    return;
+                }
+                reporter.awaitProgress(q.id(), seen, Duration.ofMillis(100), q::isActive);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public void stopGracefully() throws TimeoutException {

@@ -8,6 +8,7 @@ import io.sfcrime.spark.StreamingJob;
 import org.apache.spark.ExecutorAllocationClient;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.collection.JavaConverters;
@@ -81,16 +82,25 @@ public final class SparkActions implements Actions {
         }
         // Used only when the checkpoint has no state yet; with state, Spark keeps the checkpoint's value.
         spark.conf().set(TuningKeys.SHUFFLE_PARTITIONS.name(), tuning.getInt(TuningKeys.SHUFFLE_PARTITIONS));
+        // Both in-flight batches finish side by side, then the queries stop and start again: one wait, not two.
+        for (String name : queries) {
+            StreamingJob.awaitBatchEnd(query(name), reporter);
+        }
+        for (String name : queries) {
+            StreamingJob.stopAfterCurrentBatch(query(name), reporter);
+        }
         for (String name : queries) {
             if (StreamingJob.DEAD_LETTERS.equals(name)) {
-                StreamingJob.stopAfterCurrentBatch(job.deadLetters(), reporter);
                 job.startDeadLetters();
             } else if (StreamingJob.COUNTS.equals(name)) {
-                StreamingJob.stopAfterCurrentBatch(job.counts(), reporter);
                 job.startCounts();
             }
             LOG.info("query {} restarted from its checkpoint", name);
         }
+    }
+
+    private StreamingQuery query(String name) {
+        return StreamingJob.COUNTS.equals(name) ? job.counts() : job.deadLetters();
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /**
  * What the status file and the status ConfigMap say, in one place so both hold the same fields:
  * <pre>
- * {"source": "file:/…", "observed_version": "sha256:…", "applied": {key: value}, "rejected": {key: reason},
+ * {"source": "file:/…", "observed_version": "sha256:…" (on Kubernetes also "observed_resource_version"),
+ *  "applied": {key: value}, "rejected": {key: reason},
  *  "query_restarts": N, "restarts": {"query": N, "session": N, "driver": N},
  *  "last_change": {"at": …, "version": …, "steps": […]},
  *  "last_progress": {"batch_id": N, "processed_rows_per_second": X, "num_input_rows": N, "at": …},
@@ -92,6 +93,10 @@ public final class TuningStatus {
         ObjectNode s = Json.MAPPER.createObjectNode();
         s.put("source", source);
         s.put("observed_version", observedVersion);
+        if (source.startsWith("configmap:")) {
+            // The same value under the name kubectl users look for.
+            s.put("observed_resource_version", observedVersion);
+        }
         ObjectNode a = s.putObject("applied");
         new TreeMap<>(applied).forEach(a::put);
         ObjectNode r = s.putObject("rejected");

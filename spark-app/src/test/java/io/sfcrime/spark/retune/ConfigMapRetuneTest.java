@@ -79,6 +79,7 @@ class ConfigMapRetuneTest {
             assertThat(afterValid.get("applied").get("console.topN").asText()).isEqualTo("5");
             assertThat(afterValid.get("rejected").size()).isZero();
             assertThat(afterValid.get("observed_version").asText()).isEqualTo(applied);
+            assertThat(afterValid.get("observed_resource_version").asText()).isEqualTo(applied);
 
             // 2. An invalid value: rejected with its reason, the query keeps its last good value.
             client.configMaps().inNamespace(ns).withName(name).edit(cm -> {

@@ -14,11 +14,16 @@ CHROMIUM="${CHROMIUM:-$(command -v chromium || command -v chromium-browser || tr
 [[ -n "$CHROMIUM" ]] || { echo "chromium not found: apt-get install chromium (Debian) or set CHROMIUM=" >&2; exit 2; }
 
 mkdir -p "$OUT"
-RUN_DIR="$RUN_DIR" UI_PORT="$UI_PORT" KAFKA_PORT="$KAFKA_PORT" DURATION=$((WARMUP + 60)) RATE="${RATE:-300}" \
+RUN_DIR="$RUN_DIR" UI_PORT="$UI_PORT" KAFKA_PORT="$KAFKA_PORT" DURATION=$((WARMUP + 300)) RATE="${RATE:-300}" \
   scripts/run-local.sh >/dev/null 2>&1 &
 pipeline=$!
 trap 'kill -TERM $pipeline 2>/dev/null || true; wait $pipeline 2>/dev/null || true' EXIT
 sleep "$WARMUP"
+# Spark's statistics page needs a few completed batches of the counts query before it draws its charts.
+for _ in $(seq 1 90); do
+  [[ "$(grep -c '"name" *: *"calls-counts"' "$RUN_DIR/progress.jsonl" 2>/dev/null || true)" -ge 4 ]] && break
+  sleep 2
+done
 
 shoot() { # URL FILE [WIDTHxHEIGHT]
   local profile
@@ -33,7 +38,8 @@ shoot() { # URL FILE [WIDTHxHEIGHT]
 
 ui="http://127.0.0.1:$UI_PORT"
 shoot "$ui/StreamingQuery/" "$OUT/spark-ui-streaming.png" 1400,700
-run_id="$(curl -fsS "$ui/StreamingQuery/" | grep -o 'statistics/?id=[0-9a-f-]*' | head -1 | cut -d= -f2)"
+run_id="$(grep '"name" *: *"calls-counts"' "$RUN_DIR/progress.jsonl" | tail -1 \
+  | grep -o '"runId" *: *"[0-9a-f-]*"' | grep -o '[0-9a-f-]\{36\}' || true)"
 if [[ -n "$run_id" ]]; then
   shoot "$ui/StreamingQuery/statistics/?id=$run_id" "$OUT/spark-ui-statistics.png" 1400,1600
 fi

@@ -33,6 +33,10 @@ build: ## Compile and package every module (no tests).
 test: ## Unit and integration tests (a real Kafka broker and local Spark; no cluster needed).
 	$(MVN) verify
 
+.PHONY: producer-memory-check
+producer-memory-check: ## Replay a generated input of over 500 MB through the producer under -Xmx64m (constant memory).
+	producer/memory-check.sh
+
 .PHONY: clean
 clean: ## Remove build output and local run state.
 	$(MVN) -q clean

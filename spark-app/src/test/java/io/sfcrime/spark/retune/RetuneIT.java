@@ -5,6 +5,7 @@ import io.sfcrime.common.Json;
 import io.sfcrime.common.RadioCodes;
 import io.sfcrime.common.gen.CallGenerator;
 import io.sfcrime.kafkalocal.junit.KafkaLocalExtension;
+import io.sfcrime.spark.ExpectedReport;
 import io.sfcrime.spark.SparkApp;
 import io.sfcrime.spark.StopSignal;
 import io.sfcrime.spark.StreamingJob;
@@ -22,7 +23,6 @@ import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,8 +165,8 @@ class RetuneIT {
         }
 
         // Exactly the expected counts: nothing lost, nothing counted twice across the restart.
-        JsonNode expected = expected(values);
-        assertThat(differences(Json.MAPPER.readTree(report.toFile()), expected)).isNull();
+        JsonNode expected = ExpectedReport.compute(values, RadioCodes.load(RADIO_CODES));
+        assertThat(ExpectedReport.differences(Json.MAPPER.readTree(report.toFile()), expected)).isNull();
     }
 
     private static String tuningYaml(long maxOffsets, String watermark, int shufflePartitions) {
@@ -246,21 +246,4 @@ class RetuneIT {
         }
     }
 
-    // The expected report is computed by the spark-app ITs' plain-Java reference (io.sfcrime.spark.ExpectedReport,
-    // package-private there), called reflectively so both ITs compare against one independent computation.
-    private static JsonNode expected(List<byte[]> values) throws Exception {
-        Method compute = reference().getDeclaredMethod("compute", List.class, RadioCodes.class);
-        compute.setAccessible(true);
-        return (JsonNode) compute.invoke(null, values, RadioCodes.load(RADIO_CODES));
-    }
-
-    private static String differences(JsonNode report, JsonNode expected) throws Exception {
-        Method differences = reference().getDeclaredMethod("differences", JsonNode.class, JsonNode.class);
-        differences.setAccessible(true);
-        return (String) differences.invoke(null, report, expected);
-    }
-
-    private static Class<?> reference() throws ClassNotFoundException {
-        return Class.forName("io.sfcrime.spark.ExpectedReport");
-    }
 }

@@ -77,7 +77,9 @@ bin/consumer --bootstrap "$BOOTSTRAP" --topic results --from-beginning --format 
 pids+=($!)
 
 if [[ "$DURATION" != 0 ]]; then
-  sleep "$DURATION"
+  # In the background so that Ctrl-C / SIGTERM runs the trap at once instead of after the sleep.
+  sleep "$DURATION" &
+  wait $!
 else
   wait "$spark_pid" || true
 fi

@@ -33,3 +33,17 @@ run_module() {
   # shellcheck disable=SC2086
   exec "${JAVA:-java}" ${JAVA_OPTS:-} "${SPARK_JAVA17_FLAGS[@]}" -cp "$jar:$ROOT/$module/target/lib/*" "$main" "$@"
 }
+
+# wait_kafka_ready LOG PID: wait (up to 60 s) until the kafka-local writing LOG prints its READY line; fail with the
+# log's tail when the process PID dies or the time runs out. Prints the READY line.
+wait_kafka_ready() {
+  local log="$1" pid="$2"
+  for _ in $(seq 1 120); do
+    grep -q '^READY ' "$log" 2>/dev/null && { grep '^READY ' "$log"; return 0; }
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  echo "kafka-local did not start; last lines of $log:" >&2
+  tail -20 "$log" >&2
+  return 1
+}

@@ -5,6 +5,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=../bin/lib.sh
+source "$ROOT/bin/lib.sh"
 
 RUN_DIR="${RUN_DIR:-run}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
@@ -44,13 +46,8 @@ trap stop_all INT TERM EXIT
 log "starting kafka-local on $BOOTSTRAP (log: $RUN_DIR/kafka.log)"
 bin/kafka-local --port "$KAFKA_PORT" --data-dir "$RUN_DIR/kafka-data" >"$RUN_DIR/kafka.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 120); do
-  grep -q '^READY ' "$RUN_DIR/kafka.log" && break
-  kill -0 "${pids[0]}" 2>/dev/null || { cat "$RUN_DIR/kafka.log" >&2; exit 1; }
-  sleep 0.5
-done
-grep -q '^READY ' "$RUN_DIR/kafka.log" || { log "kafka-local did not start"; tail -20 "$RUN_DIR/kafka.log" >&2; exit 1; }
-log "$(grep '^READY ' "$RUN_DIR/kafka.log")"
+ready="$(wait_kafka_ready "$RUN_DIR/kafka.log" "${pids[0]}")" || exit 1
+log "$ready"
 
 log "producer: replaying $INPUT at $RATE records/s, looping with fresh crime_ids per pass (log: $RUN_DIR/producer.log)"
 bin/producer --bootstrap "$BOOTSTRAP" --input "$INPUT" --rate "$RATE" --loop forever --loop-suffix \

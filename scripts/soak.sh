@@ -6,6 +6,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=../bin/lib.sh
+source "$ROOT/bin/lib.sh"
 
 DURATION="${DURATION:-10m}"        # 90s, 10m, 1h, or plain seconds
 RATE="${RATE:-500}"                # records/s sent by the producer
@@ -72,12 +74,7 @@ YAML
 log "kafka-local on $BOOTSTRAP"
 bin/kafka-local --port "$KAFKA_PORT" --data-dir "$RUN_DIR/kafka-data" >"$RUN_DIR/kafka.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 120); do
-  grep -q '^READY ' "$RUN_DIR/kafka.log" && break
-  kill -0 "${pids[0]}" 2>/dev/null || { cat "$RUN_DIR/kafka.log" >&2; exit 1; }
-  sleep 0.5
-done
-grep -q '^READY ' "$RUN_DIR/kafka.log" || { log "kafka-local did not start"; exit 1; }
+wait_kafka_ready "$RUN_DIR/kafka.log" "${pids[0]}" >/dev/null
 
 log "producer at $RATE records/s"
 bin/producer --bootstrap "$BOOTSTRAP" --input "$RUN_DIR/input.ndjson" --topic "$TOPIC" \

@@ -1,6 +1,5 @@
 package io.sfcrime.spark;
 
-import io.sfcrime.common.CallFields;
 import io.sfcrime.common.DeadLetter;
 import io.sfcrime.common.Invalid;
 import io.sfcrime.common.RadioCodes;
@@ -12,7 +11,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 import java.time.Duration;
@@ -28,21 +26,16 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.from_json;
-import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.substring;
-import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.when;
 
 /**
  * The job's transforms: static functions of {@code Dataset<Row>} (read → validate → count → describe), called by the
  * streaming job and directly by unit tests on small batch or memory-stream data.
  * <p>
- * Validation follows {@link io.sfcrime.common.RecordValidator} exactly (a test feeds a catalogue of raw values
- * through both). Field checks are column expressions; the one thing {@code from_json} hides, whether a value was a
- * JSON string at all, comes from {@link JsonShape}'s token scan.
+ * Validation is {@link io.sfcrime.common.RecordValidator}'s, applied by {@link CallScan} (a test feeds a catalogue of
+ * raw values through both).
  */
 public final class CallTransforms {
     /** Grouping levels of the one streaming aggregation; also the {@code aggregation} field of result records. */
@@ -67,120 +60,23 @@ public final class CallTransforms {
     public static final String WINDOW_END = "window_end";
     public static final String COUNT = "count";
 
-    /** The explicit schema of a call record: every field of {@link CallFields#ALL}, all strings. */
-    public static final StructType CALL_SCHEMA = callSchema();
-
-    // Anchored with \A and \z: Spark's rlike is a find(), and '$' would accept a trailing newline.
-    private static final String BLANK = "\\A\\p{javaWhitespace}*\\z";
-    private static final String WITH_ZONE = "\\A\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?"
-            + "(Z|[+-]\\d{2}(:?\\d{2})?|\\[.*]).*\\z";
-    private static final String SHAPE = "\\A\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?\\z";
-
-    private static final UserDefinedFunction JSON_VERDICT =
-            org.apache.spark.sql.functions.udf((UDF1<byte[], String>) JsonShape::verdict, DataTypes.StringType);
-    private static final UserDefinedFunction JSON_SHAPE =
-            org.apache.spark.sql.functions.udf((UDF1<byte[], String>) JsonShape::check, DataTypes.StringType);
+    private static final UserDefinedFunction SCAN =
+            org.apache.spark.sql.functions.udf((UDF1<byte[], Row>) CallScan::scan, CallScan.RESULT);
 
     private CallTransforms() {
     }
 
-    private static StructType callSchema() {
-        List<StructField> fields = new ArrayList<>();
-        for (String name : CallFields.ALL) {
-            fields.add(DataTypes.createStructField(name, DataTypes.StringType, true));
-        }
-        return DataTypes.createStructType(fields);
-    }
-
     /**
      * Kafka rows ({@code key, value, topic, partition, offset}) → the same rows plus {@code reason} and {@code message}
-     * (both null for a valid record), {@code event_time} (valid rows), {@code crime_type}, {@code disposition} and
-     * {@code crime_id}.
+     * (both null for a valid record), {@code event_time} (valid rows, San Francisco local time), {@code crime_type},
+     * {@code disposition} and {@code crime_id}: {@link CallScan}, once per row.
      */
     public static Dataset<Row> validate(Dataset<Row> kafkaRows) {
-        Dataset<Row> parsed = kafkaRows
-                .withColumn("_shape", JSON_SHAPE.apply(col("value")))
-                .withColumn("_call", from_json(col("value").cast("string"), CALL_SCHEMA));
-
-        Column shape = col("_shape");
-        Column shapeCode = substring_index(shape, JsonShape.SEP, 1);
-        Column wrongField = when(shapeCode.equalTo(Invalid.WRONG_TYPE),
-                substring_index(substring_index(shape, JsonShape.SEP, 2), JsonShape.SEP, -1));
-        Column shapeMessage = expr("substring(_shape, length(substring_index(_shape, '|', "
-                + "case when substring_index(_shape, '|', 1) = '" + Invalid.WRONG_TYPE + "' then 2 else 1 end)) + 2)");
-        Column recordLevel = shapeCode.isin(Invalid.INVALID_UTF8, Invalid.MALFORMED_JSON, Invalid.NOT_AN_OBJECT);
-
-        Column id = col("_call." + CallFields.CRIME_ID);
-        Column type = col("_call." + CallFields.ORIGINAL_CRIME_TYPE_NAME);
-        Column time = col("_call." + CallFields.CALL_DATE_TIME);
-
-        // Each branch is [code, message]; the first failing check wins, in RecordValidator's order.
-        Column verdict = when(shape.isNotNull().and(recordLevel), pair(shapeCode, shapeMessage))
-                .when(wrongField.equalTo(CallFields.CRIME_ID), pair(lit(Invalid.WRONG_TYPE), shapeMessage))
-                .when(id.isNull(), pair(Invalid.MISSING_FIELD, CallFields.CRIME_ID + " is missing"))
-                .when(id.rlike(BLANK), pair(Invalid.EMPTY_FIELD, CallFields.CRIME_ID + " is empty"))
-                .when(wrongField.equalTo(CallFields.ORIGINAL_CRIME_TYPE_NAME), pair(lit(Invalid.WRONG_TYPE), shapeMessage))
-                .when(type.isNull(), pair(Invalid.MISSING_FIELD, CallFields.ORIGINAL_CRIME_TYPE_NAME + " is missing"))
-                .when(type.rlike(BLANK), pair(Invalid.EMPTY_FIELD, CallFields.ORIGINAL_CRIME_TYPE_NAME + " is empty"))
-                .when(wrongField.equalTo(CallFields.CALL_DATE_TIME), pair(lit(Invalid.WRONG_TYPE), shapeMessage))
-                .when(time.isNull().or(time.equalTo("")),
-                        pair(Invalid.MISSING_FIELD, CallFields.CALL_DATE_TIME + " is missing or empty"))
-                .when(time.rlike(WITH_ZONE), pair(lit(Invalid.ZONED_DATE_TIME), concat(lit(CallFields.CALL_DATE_TIME + " '"),
-                        abbreviate(time), lit("' carries a zone or offset; expected San Francisco local time without one"))))
-                .when(time.rlike(SHAPE).unary_$bang(), pair(lit(Invalid.UNPARSEABLE_DATE_TIME),
-                        concat(lit(CallFields.CALL_DATE_TIME + " '"), abbreviate(time), lit("' is not yyyy-MM-ddTHH:mm:ss[.SSS]"))))
-                .when(col("_ts").isNull(), pair(lit(Invalid.UNPARSEABLE_DATE_TIME),
-                        concat(lit(CallFields.CALL_DATE_TIME + " '"), time, lit("' is not a real date-time"))));
-
-        // The timestamp is parsed once, in its own column, and used by the last check and as the event time.
-        return parsed
-                .withColumn("_ts", parseLocal(time))
-                .withColumn("_verdict", verdict)
-                .select(col("*"),
-                        col("_verdict").getItem(0).as(REASON),
-                        col("_verdict").getItem(1).as(MESSAGE),
-                        when(col("_verdict").isNull(), col("_ts")).as(EVENT_TIME),
-                        type.as(CRIME_TYPE),
-                        col("_call." + CallFields.DISPOSITION).as(DISPOSITION),
-                        id.as(CRIME_ID))
-                .drop("_shape", "_call", "_verdict", "_ts");
-    }
-
-    /**
-     * The verdict alone ({@code reason}, {@code message}), computed in Java by a token scan and the shared
-     * validator: the dead-letter query needs no parsed fields, so it skips {@code from_json}. Same verdicts as
-     * {@link #validate} (a test checks both against {@link io.sfcrime.common.RecordValidator}).
-     */
-    public static Dataset<Row> verdictOnly(Dataset<Row> kafkaRows) {
-        return kafkaRows.withColumn("_verdict", JSON_VERDICT.apply(col("value")))
-                .withColumn(REASON, substring_index(col("_verdict"), JsonShape.SEP, 1))
-                .withColumn(MESSAGE, expr("substring(_verdict, length(substring_index(_verdict, '|', 1)) + 2)"))
-                .drop("_verdict");
-    }
-
-    private static Column pair(String code, String message) {
-        return array(lit(code), lit(message));
-    }
-
-    private static Column pair(Column code, Column message) {
-        return array(code, message);
-    }
-
-    private static Column abbreviate(Column text) {
-        return when(length(text).leq(40), text).otherwise(concat(substring(text, 1, 40), lit("…")));
-    }
-
-    /**
-     * {@code call_date_time} as a timestamp in the session time zone (San Francisco), null when not a real local
-     * date-time. Spark's parser resolves strictly, like {@link io.sfcrime.common.EventTime}: 2019-02-30 is null.
-     */
-    static Column parseLocal(Column time) {
-        return when(length(time).equalTo(23), expr_try_to_timestamp(time, "yyyy-MM-dd'T'HH:mm:ss.SSS"))
-                .otherwise(expr_try_to_timestamp(time, "yyyy-MM-dd'T'HH:mm:ss"));
-    }
-
-    private static Column expr_try_to_timestamp(Column time, String pattern) {
-        return org.apache.spark.sql.functions.try_to_timestamp(time, lit(pattern));
+        return kafkaRows.withColumn("_scan", SCAN.apply(col("value")))
+                .select(col("*"), col("_scan." + REASON).as(REASON), col("_scan." + MESSAGE).as(MESSAGE),
+                        col("_scan." + EVENT_TIME).as(EVENT_TIME), col("_scan." + CRIME_TYPE).as(CRIME_TYPE),
+                        col("_scan." + DISPOSITION).as(DISPOSITION), col("_scan." + CRIME_ID).as(CRIME_ID))
+                .drop("_scan");
     }
 
     /**

@@ -36,10 +36,7 @@ public final class Sessions {
         conf.set("spark.ui.port", String.valueOf(config.uiPort()));
         // call_date_time is San Francisco wall-clock time; windows are computed and reported in that zone.
         conf.set("spark.sql.session.timeZone", CallFields.EVENT_TIME_ZONE);
-        // With the default EXCEPTION policy an impossible date such as 2019-02-30 fails the query instead of
-        // parsing to null (and being dead-lettered).
-        conf.set("spark.sql.legacy.timeParserPolicy", "CORRECTED");
-        // Validation relies on null results of try_/from_json parsing, never on exceptions.
+        // Parsing and validation happen in CallScan; the window arithmetic must never throw on a row, so no ANSI mode.
         conf.set("spark.sql.ansi.enabled", "false");
         return conf;
     }

@@ -108,7 +108,7 @@ public final class StreamingJob {
 
     public StreamingQuery startDeadLetters() throws TimeoutException {
         Tuning tuning = settings.tuning();
-        Dataset<Row> validated = CallTransforms.verdictOnly(readCalls(spark, config, tuning));
+        Dataset<Row> validated = CallTransforms.validate(readCalls(spark, config, tuning));
         deadLetters = CallTransforms.deadLetters(validated).writeStream()
                 .queryName(DEAD_LETTERS)
                 .format("kafka")

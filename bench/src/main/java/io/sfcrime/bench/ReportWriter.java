@@ -221,7 +221,7 @@ public final class ReportWriter {
                 "The seed's own answer (`spark.sql.shuffle.partitions 10`, `spark.streaming.kafka.maxRatePerPartition"
                         + " 10`, `spark.default.parallelism 10000`) measured %s rows/s: %s against Spark's defaults.",
                 n0(s.rowsPerSecond()), e.describe()))));
-        run("defaults-max-rate-10").ifPresent(s -> effect(s).ifPresent(e -> md.append(String.format(Locale.ROOT,
+        run("shuffle-2-max-rate-10").ifPresent(s -> effect(s).ifPresent(e -> md.append(String.format(Locale.ROOT,
                 " `spark.streaming.kafka.maxRatePerPartition 10` alone: %s. It is a DStream setting; Structured "
                         + "Streaming's Kafka source sizes batches with maxOffsetsPerTrigger only%s.",
                 e.describe(), e.measurable() ? " — a measured change here would be noise or load, see the spread"

@@ -45,11 +45,12 @@ class ProfilesTest {
         assertThat(p.all()).extracting(pr -> pr.tuning().getDuration(TuningKeys.TRIGGER_INTERVAL).toSeconds())
                 .contains(0L, 1L, 5L);
         assertThat(p.all()).anyMatch(pr -> pr.settings().getOrDefault("spark.serializer", "").contains("Kryo"));
-        // maxRatePerPartition alone: exactly one key away from the baseline.
-        assertThat(p.find("defaults-max-rate-10")).hasValueSatisfying(pr -> {
-            assertThat(pr.compareTo()).isEqualTo("spark-defaults");
-            assertThat(pr.settings()).hasSize(p.baseline().settings().size() + 1)
-                    .containsAllEntriesOf(p.baseline().settings());
+        // maxRatePerPartition alone: exactly one key away from the profile it is compared to.
+        assertThat(p.find("shuffle-2-max-rate-10")).hasValueSatisfying(pr -> {
+            Profiles.Profile reference = p.find(pr.compareTo()).orElseThrow();
+            assertThat(pr.settings()).hasSize(reference.settings().size() + 1)
+                    .containsAllEntriesOf(reference.settings())
+                    .containsKey("spark.streaming.kafka.maxRatePerPartition");
         });
         assertThat(p.quick()).isNotEmpty().allMatch(pr -> pr.maxOffsetsPerTrigger() > 0);
         assertThat(p.all()).allMatch(pr -> pr.compareTo() == null || p.find(pr.compareTo()).isPresent());

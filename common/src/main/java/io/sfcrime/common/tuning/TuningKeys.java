@@ -18,6 +18,14 @@ public final class TuningKeys {
             "Partitions of the aggregation state. Each is a state-store task in every batch, so a small number "
                     + "suits a few cores; Spark's default of 200 costs seconds per batch even when the batch is empty.",
             atLeast(1));
+    public static final Setting CHECKPOINT_FILE_MANAGER = new Setting("spark.sql.streaming.checkpointFileManagerClass",
+            SettingType.STRING, "org.apache.spark.sql.execution.streaming.FileSystemBasedCheckpointFileManager",
+            ApplyMode.DRIVER_RESTART,
+            "How checkpoint and state files are written. Spark's default (FileContextBasedCheckpointFileManager) "
+                    + "starts a readlink or chmod process per file on a local disk, several per state partition and "
+                    + "batch; the FileSystem-based one renames in the JVM. Keep Spark's default for HDFS checkpoints.",
+            v -> String.valueOf(v).matches("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)+") ? null
+                    : "'" + v + "' is not a fully qualified class name");
     public static final Setting EXECUTOR_INSTANCES = new Setting("spark.executor.instances", SettingType.INT, 2,
             ApplyMode.EXECUTORS,
             "Executors on Kubernetes; changed in the running application. Ignored in local mode.", atLeast(0));
@@ -59,7 +67,8 @@ public final class TuningKeys {
             "Rows of the console table printed per batch (0 turns the table off).", atLeast(0));
 
     /** In declaration order: the order of the shipped tuning file, the docs and the reconcile steps. */
-    public static final List<Setting> ALL = List.of(SHUFFLE_PARTITIONS, EXECUTOR_INSTANCES, EXECUTOR_CORES,
+    public static final List<Setting> ALL = List.of(SHUFFLE_PARTITIONS, CHECKPOINT_FILE_MANAGER,
+            EXECUTOR_INSTANCES, EXECUTOR_CORES,
             EXECUTOR_MEMORY, MAX_OFFSETS_PER_TRIGGER, MIN_PARTITIONS, STARTING_OFFSETS, FAIL_ON_DATA_LOSS,
             TRIGGER_INTERVAL, WATERMARK_DELAY, WINDOW_DURATION, DEDUPE, CONSOLE_TOP_N);
 

@@ -33,7 +33,9 @@ class PlannerTest {
             case LONG -> (Long) s.defaultValue() + 7;
             case BOOLEAN -> !(Boolean) s.defaultValue();
             case DURATION -> "42 minutes";
-            case STRING -> s == TuningKeys.STARTING_OFFSETS ? "latest" : "3g";
+            case STRING -> s == TuningKeys.STARTING_OFFSETS ? "latest"
+                    : s == TuningKeys.CHECKPOINT_FILE_MANAGER
+                    ? "org.apache.spark.sql.execution.streaming.FileContextBasedCheckpointFileManager" : "3g";
         };
     }
 

@@ -85,6 +85,7 @@ public final class Bench {
         List<Results.Run> runs = new ArrayList<>();
         List<Results.LatencyPoint> latency = new ArrayList<>();
         List<Results.ScalingPoint> scaling = new ArrayList<>();
+        List<CpuProfile.Summary> cpuProfiles = new ArrayList<>();
         try (Broker b = Broker.start(o.root(), o.workDir().resolve("kafka-data"), o.p(),
                 o.workDir().resolve("logs/kafka-local.log"))) {
             broker = b;
@@ -99,6 +100,9 @@ public final class Bench {
             }
             if (o.runs("spark")) {
                 runs.addAll(sparkRuns(topic, selected, expected, ceilingLateHazard));
+            }
+            if (o.runs("profile")) {
+                cpuProfiles.addAll(cpuProfiles(topic, profiles, runs, expected));
             }
             if (o.runs("latency")) {
                 List<Profile> lat = selected.stream().filter(Profile::latency).toList();
@@ -120,7 +124,7 @@ public final class Bench {
                 new Results.Config(o.n(), o.r(), o.p(), o.quick(), describe(gen), meanRecordBytes,
                         o.root().relativize(o.profilesFile().toAbsolutePath()).toString(), profiles.base(),
                         profiles.baseline().name()),
-                runs, latency, scaling, notes);
+                runs, latency, scaling, notes, cpuProfiles);
         Path out = o.resultsDir().resolve(stamp + ".json");
         Results.write(results, out);
         log.info("results: %s", out);
@@ -173,7 +177,7 @@ public final class Bench {
             // Rep 1 writes the topic every later stage reads; other reps write their own topics.
             String t = rep == 1 ? topic : topic + "-p" + rep;
             broker.createTopic(t, o.p(), false);
-            ours.add(producerRep(t, rep));
+            ours.add(producerRep(t, rep, o.workDir().resolve("producer/r" + rep), ""));
             if (rep == 1 && !ours.get(0).ok()) {
                 throw new IllegalStateException("bin/producer could not load the benchmark topic: "
                         + ours.get(0).error());
@@ -181,7 +185,7 @@ public final class Bench {
             if (o.runs("producer")) {
                 String pt = "perf-tool-" + rep;
                 broker.createTopic(pt, o.p(), false);
-                tool.add(perfToolRep(pt, payloads, rep));
+                tool.add(perfToolRep(pt, payloads, rep, o.workDir().resolve("perf-tool/r" + rep), List.of()));
                 broker.deleteTopics(List.of(pt));
             } else {
                 break;
@@ -210,14 +214,14 @@ public final class Bench {
             "compression.type", "lz4", "linger.ms", "10", "batch.size", "65536",
             "max.in.flight.requests.per.connection", "5", "buffer.memory", "33554432");
 
-    private Results.Repetition producerRep(String topic, int rep) {
-        Path dir = o.workDir().resolve("producer/r" + rep);
+    private Results.Repetition producerRep(String topic, int rep, Path dir, String extraJavaOpts) {
         Path summary = dir.resolve("summary.json");
         Path gcLog = dir.resolve("gc.log");
         List<String> cmd = List.of(o.bin("producer").toString(), "--bootstrap", broker.bootstrap(), "--topic", topic,
                 "--dead-letter-topic", topic + ".dlq", "--input", input.toString(), "--partitions",
                 Integer.toString(o.p()), "--summary-json", summary.toString());
-        Child c = Child.start("producer", cmd, Map.of("JAVA_OPTS", "-Xlog:gc:file=" + gcLog), o.root(),
+        Child c = Child.start("producer", cmd, Map.of("JAVA_OPTS", ("-Xlog:gc:file=" + gcLog + " " + extraJavaOpts).trim()),
+                o.root(),
                 dir.resolve("producer.log"));
         int exit = c.waitFor(o.runTimeout());
         String error = null;
@@ -255,10 +259,11 @@ public final class Bench {
                 null, null, rel(c.log()), null);
     }
 
-    private Results.Repetition perfToolRep(String topic, Path payloads, int rep) {
-        Path dir = o.workDir().resolve("perf-tool/r" + rep);
+    private Results.Repetition perfToolRep(String topic, Path payloads, int rep, Path dir, List<String> jvmOptions) {
         Path gcLog = dir.resolve("gc.log");
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xlog:gc:file=" + gcLog, "-cp",
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xlog:gc:file=" + gcLog));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp",
                 o.root().resolve("kafka-local/target/lib").toString() + "/*",
                 "org.apache.kafka.tools.ProducerPerformance", "--topic", topic,
                 "--num-records", Long.toString(generated.records()), "--payload-file", payloads.toString(),
@@ -419,10 +424,11 @@ public final class Bench {
     }
 
     Results.Repetition sparkRep(String topic, Profile p, int rep, CountsReport expected, long lateHazard) {
-        return sparkRun(topic, p, p.name() + "/r" + rep, rep, expected, lateHazard).rep;
+        return sparkRun(topic, p, p.name() + "/r" + rep, rep, expected, lateHazard, "").rep;
     }
 
-    SparkOutcome sparkRun(String topic, Profile p, String id, int rep, CountsReport expected, long lateHazard) {
+    SparkOutcome sparkRun(String topic, Profile p, String id, int rep, CountsReport expected, long lateHazard,
+                          String extraJavaOpts) {
         Path dir = o.workDir().resolve("spark/" + id);
         Path tuning = writeTuning(dir, p.settings());
         Path report = dir.resolve("report.json");
@@ -438,7 +444,8 @@ public final class Bench {
                 "--radio-codes", o.radioCodes().toString(), "--checkpoint", checkpoint.toString(),
                 "--tuning", tuning.toString(), "--available-now", "--report", report.toString(),
                 "--progress-file", progress.toString(), "--ui-port", "0");
-        Child c = Child.start("spark-app", cmd, Map.of("JAVA_OPTS", o.sparkJavaOpts() + " -Xlog:gc:file=" + gcLog),
+        Child c = Child.start("spark-app", cmd, Map.of("JAVA_OPTS", o.sparkJavaOpts() + " -Xlog:gc:file=" + gcLog
+                        + " " + extraJavaOpts),
                 o.root(), dir.resolve("spark-app.log"));
         int exit = c.waitFor(o.runTimeout());
         deleteRecursively(checkpoint); // state of 200 partitions x batches adds up over a sweep
@@ -495,6 +502,65 @@ public final class Bench {
             out.add("valid_rows " + actual.validRows() + " != counted " + counted + " + late "
                     + actual.lateRowsDropped());
         }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- CPU profiles
+
+    /**
+     * One more run each of the best Spark profile at the comparison batch size, our producer and Kafka's tool,
+     * recorded with Java Flight Recorder: the report's "why" comes from these, not from guesses. The recorder costs
+     * a few percent, so these runs' rates are not used anywhere else.
+     */
+    private List<CpuProfile.Summary> cpuProfiles(String topic, Profiles profiles, List<Results.Run> runs,
+                                                 CountsReport expected) throws IOException {
+        List<CpuProfile.Summary> out = new ArrayList<>();
+        Path dir = o.workDir().resolve("profile");
+        Files.createDirectories(dir);
+        Profile best = runs.stream().filter(r -> "spark".equals(r.kind()) && r.valid() && r.rowsPerSecond() != null)
+                .filter(r -> Long.valueOf(ReportWriter.COMPARISON_BATCH).equals(r.maxOffsetsPerTrigger()))
+                .max(Comparator.comparingDouble(Results.Run::rowsPerSecond))
+                .flatMap(r -> profiles.find(r.name())).orElse(profiles.baseline());
+        Path sparkJfr = dir.resolve("spark-" + best.name() + ".jfr");
+        SparkOutcome s = sparkRun(topic, best, "profile/" + best.name(), 1, expected, ceilingLateHazard,
+                CpuProfile.recordingOptions(sparkJfr));
+        if (s.rep.ok() && Files.exists(sparkJfr)) {
+            out.add(CpuProfile.read("spark:" + best.name(), rel(o.workDir().resolve("spark/profile/" + best.name())),
+                    sparkJfr, CpuProfile.SPARK_BUCKETS, CpuProfile.SPARK_THREADS, rel(sparkJfr)));
+        } else {
+            notes.add("CPU profile of " + best.name() + " failed: " + s.rep.error());
+        }
+        String pt = "profile-producer";
+        broker.createTopic(pt, o.p(), false);
+        Path producerJfr = dir.resolve("producer.jfr");
+        Results.Repetition pr = producerRep(pt, 1, dir.resolve("producer"), CpuProfile.recordingOptions(producerJfr));
+        broker.deleteTopics(List.of(pt, pt + ".dlq"));
+        if (pr.ok() && Files.exists(producerJfr)) {
+            out.add(CpuProfile.read("producer", rel(dir.resolve("producer")), producerJfr,
+                    CpuProfile.PRODUCER_BUCKETS, CpuProfile.PRODUCER_THREADS, rel(producerJfr)));
+        } else {
+            notes.add("CPU profile of the producer failed: " + pr.error());
+        }
+        if (o.runs("producer")) {
+            String tt = "profile-perf-tool";
+            broker.createTopic(tt, o.p(), false);
+            Path toolJfr = dir.resolve("perf-tool.jfr");
+            Path payloads = o.workDir().resolve("perf-payloads.txt");
+            Results.Repetition tr = perfToolRep(tt, payloads, 1, dir.resolve("perf-tool"),
+                    List.of(CpuProfile.recordingOptions(toolJfr)));
+            broker.deleteTopics(List.of(tt));
+            if (tr.ok() && Files.exists(toolJfr)) {
+                out.add(CpuProfile.read("kafka-perf-tool", rel(dir.resolve("perf-tool")), toolJfr,
+                        CpuProfile.PRODUCER_BUCKETS, CpuProfile.PRODUCER_THREADS, rel(toolJfr)));
+            } else {
+                notes.add("CPU profile of Kafka's tool failed: " + tr.error());
+            }
+        }
+        out.forEach(p -> log.info("profile %s: %d samples, process %.0f%% of the machine (machine %.0f%%); top: %s",
+                p.name(), p.samples(), p.processCpuPercent() == null ? Double.NaN : p.processCpuPercent(),
+                p.machineCpuPercent() == null ? Double.NaN : p.machineCpuPercent(),
+                p.buckets().stream().limit(4).map(b -> String.format(Locale.ROOT, "%s %.0f%%", b.name(), b.percent()))
+                        .toList()));
         return out;
     }
 
@@ -556,7 +622,7 @@ public final class Bench {
         Results.Repetition cr = ceiling.rep;
         out.add(new Results.ScalingPoint(series, "ceiling", n, windows, cr.rowsPerSecond(), cr.drainSeconds(),
                 ceiling.distinctKeys, cr.peakHeapMb(), cr.ok(), cr.error()));
-        SparkOutcome s = sparkRun(topic, p, "scaling/" + id, 1, ceiling.counts, ceiling.lateHazard);
+        SparkOutcome s = sparkRun(topic, p, "scaling/" + id, 1, ceiling.counts, ceiling.lateHazard, "");
         Results.Repetition sr = s.rep;
         out.add(new Results.ScalingPoint(series, "spark:" + best.name(), n, windows, sr.rowsPerSecond(),
                 sr.drainSeconds(), sr.stateRows(), sr.peakHeapMb(), sr.ok(), sr.error()));

@@ -14,7 +14,7 @@ public record BenchOptions(Path root, long n, int r, int p, boolean quick, Path 
                            String sparkJavaOpts, Duration runTimeout, List<Double> latencyRates,
                            Duration latencyPhase, List<Long> scalingRecords, List<Integer> scalingWindows,
                            long seed) {
-    public static final Set<String> PARTS = Set.of("producer", "ceiling", "spark", "latency", "scaling");
+    public static final Set<String> PARTS = Set.of("producer", "ceiling", "spark", "profile", "latency", "scaling");
 
     public boolean runs(String part) {
         return !skip.contains(part);

@@ -154,6 +154,7 @@ public final class ReportWriter {
         goals(md);
         throughputTable(md, img);
         producer(md);
+        cpuProfiles(md);
         latency(md, img);
         scaling(md, img);
         method(md);
@@ -304,24 +305,57 @@ public final class ReportWriter {
             String second = other == null || other == 0 ? "" : String.format(Locale.ROOT, " spark-app also runs its "
                     + "dead-letter query over the same topic on the same cores: %s s of batches during a %s s drain.",
                     n1(other), n1(drain));
-            why.add("Spark vs ceiling: " + phases(best.get()) + second + " The ceiling does the same parse, "
-                    + "validation and counting on one thread with no batch planning, state-store commits or offset "
-                    + "logs; Spark local[2] pays those per batch and for its row format conversions (from_json into"
-                    + " UnsafeRow, the shuffle of partial aggregates).");
+            why.add("Spark vs ceiling: " + phases(best.get()) + second + cpuSentence("spark:" + best.get().name())
+                    .orElse(" No CPU profile was recorded in this run."));
         }
         if (best.isPresent() && Stats.ratio(best.get().rowsPerSecond(), defaults) < Bench.GOAL_VS_DEFAULTS) {
             baseline().ifPresent(d -> why.add("Best vs defaults: the defaults' steady batch " + phases(d)
                     + " The best profile's: " + phases(best.get())));
         }
         if (Stats.ratio(ours, tool) < Bench.GOAL_PRODUCER_VS_TOOL) {
-            run("producer").ifPresent(p -> why.add(String.format(Locale.ROOT, "Producer vs tool: ours reads, "
-                    + "splits and validates each record of the file (peak RSS %s MB) before the same client "
-                    + "sends it; the tool sends pre-loaded byte arrays.", n0(medianOf(p, Repetition::peakRssMb)))));
+            why.add("Producer vs tool:" + cpuSentence("producer").orElse(" no CPU profile of our producer was recorded.")
+                    + cpuSentence("kafka-perf-tool").orElse(""));
         }
         if (!why.isEmpty()) {
             md.append("Why, where a goal is missed:\n\n");
             why.forEach(w -> md.append("- ").append(w).append('\n'));
             md.append('\n');
+        }
+    }
+
+    private Optional<CpuProfile.Summary> cpuProfile(String name) {
+        return r.cpuProfiles() == null ? Optional.empty()
+                : r.cpuProfiles().stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** " JFR of <name> (N samples): a 30%, b 20%, ... by thread: ...; the process used X% of the machine (Y%)." */
+    private Optional<String> cpuSentence(String name) {
+        return cpuProfile(name).map(p -> String.format(Locale.ROOT, " JFR of `%s` (%,d samples): %s; by thread: %s;"
+                        + " the process used %s%% of the machine's CPU while the machine was %s%% busy.", p.name(),
+                p.samples(), shares(p.buckets(), 5), shares(p.threads(), 3), n0(p.processCpuPercent()),
+                n0(p.machineCpuPercent())));
+    }
+
+    private static String shares(List<CpuProfile.Share> shares, int max) {
+        return String.join(", ", shares.stream().limit(max)
+                .map(x -> String.format(Locale.ROOT, "%s %.0f%%", x.name(), x.percent())).toList());
+    }
+
+    private void cpuProfiles(StringBuilder md) {
+        if (r.cpuProfiles() == null || r.cpuProfiles().isEmpty()) {
+            return;
+        }
+        md.append("## Where the CPU goes (Java Flight Recorder)\n\n");
+        md.append("One extra run each, recorded with `-XX:StartFlightRecording` (profile settings); its rate is not "
+                + "used elsewhere. A sample counts for the first bucket found walking its stack from the leaf, so "
+                + "a bucket is time spent inside that library or stage. Process and machine CPU are means of JFR's "
+                + "one-second readings, in percent of all cores; the difference is the broker and the harness.\n\n");
+        for (CpuProfile.Summary p : r.cpuProfiles()) {
+            md.append(String.format(Locale.ROOT, "**`%s`** — %,d samples; process %s%% of the machine, machine %s%%"
+                            + " busy; recording `%s`.%n%n| bucket | share of samples |%n|---|---:|%n", p.name(),
+                    p.samples(), n0(p.processCpuPercent()), n0(p.machineCpuPercent()), p.file()));
+            p.buckets().forEach(b -> md.append(String.format(Locale.ROOT, "| %s | %.1f%% |%n", b.name(), b.percent())));
+            md.append("\nBy thread: ").append(shares(p.threads(), 10)).append(".\n\n");
         }
     }
 

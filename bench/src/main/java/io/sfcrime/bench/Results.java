@@ -28,7 +28,8 @@ public final class Results {
 
     /** The whole file. */
     public record File(String started, String finished, Machine machine, Config config, List<Run> runs,
-                       List<LatencyPoint> latency, List<ScalingPoint> scaling, List<String> notes) {
+                       List<LatencyPoint> latency, List<ScalingPoint> scaling, List<String> notes,
+                       List<CpuProfile.Summary> cpuProfiles) {
     }
 
     public record Machine(int cores, String java, String os, long memoryMb, String loadAverageAtStart) {

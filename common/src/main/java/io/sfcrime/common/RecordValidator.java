@@ -31,15 +31,36 @@ public final class RecordValidator {
         return invalid;
     }
 
+    /**
+     * The verdict of {@link #validate(JsonNode)}, with the same code and message, for a JSON object whose three
+     * fields are each absent ({@code null}) or a string. For readers that pick the fields out of the bytes
+     * themselves (the producer's hot path) and need no tree; anything of another type must go through
+     * {@link #validate(JsonNode)}.
+     */
+    public static Invalid validateTexts(String crimeId, String crimeTypeName, String callDateTime) {
+        Invalid invalid = requireText(CallFields.CRIME_ID, crimeId);
+        if (invalid == null) {
+            invalid = requireText(CallFields.ORIGINAL_CRIME_TYPE_NAME, crimeTypeName);
+        }
+        return invalid != null ? invalid : EventTime.check(callDateTime);
+    }
+
     private static Invalid requireText(JsonNode node, String field) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
-            return Invalid.of(Invalid.MISSING_FIELD, field + " is missing");
+            return requireText(field, null);
         }
         if (!value.isTextual()) {
             return wrongType(field, value);
         }
-        if (value.asText().isBlank()) {
+        return requireText(field, value.asText());
+    }
+
+    private static Invalid requireText(String field, String text) {
+        if (text == null) {
+            return Invalid.of(Invalid.MISSING_FIELD, field + " is missing");
+        }
+        if (text.isBlank()) {
             return Invalid.of(Invalid.EMPTY_FIELD, field + " is empty");
         }
         return null;

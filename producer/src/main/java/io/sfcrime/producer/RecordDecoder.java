@@ -21,7 +21,8 @@ import java.util.Arrays;
 /**
  * Turns one scanned element into either a valid record (key, compact JSON value, event time) or the reason it is
  * invalid. Checks run cheapest first: truncation and size from the scan, UTF-8 only when a byte was non-ASCII,
- * then one parse and the shared {@link RecordValidator}. Not thread-safe: the last valid record's parts stay in
+ * then one parse ({@link FlatRecordReader} for the usual flat record, Jackson's streaming parser for anything it
+ * declines) and the shared {@link RecordValidator}. Not thread-safe: the last valid record's parts stay in
  * fields until the next call, so nothing is allocated to return them.
  */
 public final class RecordDecoder {
@@ -31,12 +32,20 @@ public final class RecordDecoder {
     private static final ObjectWriter WRITER = Json.MAPPER.writer();
 
     private final int maxRecordBytes;
+    /** Null when every record goes through Jackson (tests compare the two paths). */
+    private final FlatRecordReader flat;
     private String key;
     private byte[] value;
-    private JsonNode node;
+    private String eventTime;
 
     public RecordDecoder(int maxRecordBytes) {
+        this(maxRecordBytes, true);
+    }
+
+    /** {@code fastPath} false: parse every record with Jackson (the reference the fast path is tested against). */
+    RecordDecoder(int maxRecordBytes, boolean fastPath) {
         this.maxRecordBytes = maxRecordBytes;
+        this.flat = fastPath ? new FlatRecordReader() : null;
     }
 
     /**
@@ -46,7 +55,7 @@ public final class RecordDecoder {
     public Invalid decode(Element e, String idSuffix) {
         key = null;
         value = null;
-        node = null;
+        eventTime = null;
         if (e.truncated) {
             return Invalid.of(Invalid.MALFORMED_JSON, "truncated: the input ended inside this record after "
                     + e.length + " bytes");
@@ -65,25 +74,37 @@ public final class RecordDecoder {
                         "invalid UTF-8 byte 0x%02X at byte %d of the record", e.bytes[bad] & 0xff, bad));
             }
         }
-        JsonNode parsed;
-        try {
-            parsed = parseForValidation(e.bytes, e.kept);
-        } catch (JsonProcessingException ex) {
-            String where = ex.getLocation() == null ? ""
-                    : " (at byte " + ex.getLocation().getByteOffset() + " of the record)";
-            return Invalid.of(Invalid.MALFORMED_JSON, clip(ex.getOriginalMessage()) + where);
-        } catch (IOException ex) {
-            return Invalid.of(Invalid.MALFORMED_JSON, clip(String.valueOf(ex.getMessage())));
+        Invalid invalid;
+        // UTF-8 is known to be well-formed here, as the flat reader requires.
+        if (flat != null && flat.read(e.bytes, e.kept)) {
+            key = flat.text(FlatRecordReader.CRIME_ID);
+            eventTime = flat.text(FlatRecordReader.CALL_DATE_TIME);
+            invalid = RecordValidator.validateTexts(key, flat.text(FlatRecordReader.CRIME_TYPE), eventTime);
+        } else {
+            JsonNode parsed;
+            try {
+                parsed = parseForValidation(e.bytes, e.kept);
+            } catch (JsonProcessingException ex) {
+                String where = ex.getLocation() == null ? ""
+                        : " (at byte " + ex.getLocation().getByteOffset() + " of the record)";
+                return Invalid.of(Invalid.MALFORMED_JSON, clip(ex.getOriginalMessage()) + where);
+            } catch (IOException ex) {
+                return Invalid.of(Invalid.MALFORMED_JSON, clip(String.valueOf(ex.getMessage())));
+            }
+            if (parsed == null || parsed.isMissingNode()) {
+                return Invalid.of(Invalid.MALFORMED_JSON, "no JSON value");
+            }
+            invalid = RecordValidator.validate(parsed);
+            if (invalid == null) {
+                key = parsed.get(CallFields.CRIME_ID).textValue();
+                eventTime = parsed.get(CallFields.CALL_DATE_TIME).textValue();
+            }
         }
-        if (parsed == null || parsed.isMissingNode()) {
-            return Invalid.of(Invalid.MALFORMED_JSON, "no JSON value");
-        }
-        Invalid invalid = RecordValidator.validate(parsed);
         if (invalid != null) {
+            key = null;
+            eventTime = null;
             return invalid;
         }
-        node = parsed;
-        key = parsed.get(CallFields.CRIME_ID).textValue();
         try {
             if (idSuffix != null) {
                 // Rare path (--loop-suffix): the full tree is needed to rewrite one field.
@@ -178,7 +199,7 @@ public final class RecordDecoder {
 
     /** The valid record's {@code call_date_time} text. */
     public String eventTime() {
-        return node.get(CallFields.CALL_DATE_TIME).textValue();
+        return eventTime;
     }
 
     static String clip(String message) {

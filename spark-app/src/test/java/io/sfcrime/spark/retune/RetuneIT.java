@@ -135,7 +135,9 @@ class RetuneIT {
             stop.request();
             assertThat(app.get(3, TimeUnit.MINUTES)).as("exit code; output:%n%s", output).isZero();
 
-            // Batch sizes: at most 1000 before the change, 20000 from at most the second batch after the edit.
+            // Batch sizes: at most 1000 before the edit; the restarted query (a new runId) reads 20000 from its first
+            // batch. Between the edit and the restart, batches of the old size may still run: how many depends on how
+            // fast batches are, so it is printed, not asserted.
             List<JsonNode> batches = countsProgress(progress);
             List<JsonNode> afterEdit = batches.stream()
                     .filter(b -> Instant.parse(b.get("timestamp").asText()).isAfter(edited)
@@ -150,10 +152,12 @@ class RetuneIT {
             System.out.printf("RetuneIT: edit -> applied %d ms; batches after the edit until 20000-row batches: %d; "
                             + "batches: %d%n", Duration.between(edited, applied).toMillis(), followedAt,
                     batches.size());
-            assertThat(followedAt).as("batches after the edit before the size followed: %s", afterEdit)
-                    .isBetween(0, 1);
+            String firstRun = batches.get(0).get("runId").asText();
+            JsonNode firstOfRestart = afterEdit.stream().filter(b -> !b.get("runId").asText().equals(firstRun))
+                    .findFirst().orElseThrow(() -> new AssertionError("no batch of the restarted query: " + afterEdit));
             // The Kafka source splits the limit over the partitions, rounding down.
-            assertThat(afterEdit.get(followedAt).get("numInputRows").asLong()).isBetween(19_990L, 20_000L);
+            assertThat(firstOfRestart.get("numInputRows").asLong()).as("first batch of the restarted query: %s",
+                    afterEdit).isBetween(19_990L, 20_000L);
             assertThat(batches.stream().filter(b -> Instant.parse(b.get("timestamp").asText()).isBefore(edited)))
                     .allSatisfy(b -> assertThat(b.get("numInputRows").asLong()).isLessThanOrEqualTo(1_000));
             // One query restart for the first change: the counts query ran twice before the session restart, not more.

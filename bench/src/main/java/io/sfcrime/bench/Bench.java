@@ -86,23 +86,38 @@ public final class Bench {
         List<Results.LatencyPoint> latency = new ArrayList<>();
         List<Results.ScalingPoint> scaling = new ArrayList<>();
         List<CpuProfile.Summary> cpuProfiles = new ArrayList<>();
+        Path out = o.resultsDir().resolve(stamp + ".json");
+        // Written after every part, so a failure late in a long run (the harness itself, the machine) keeps what was
+        // measured; the last write, with "finished" set, is the complete file.
+        java.util.function.Function<String, Results.File> snapshot = finished -> new Results.File(started, finished,
+                new Results.Machine(machine.cores, machine.java, machine.os, machine.memoryMb, machine.load),
+                new Results.Config(o.n(), o.r(), o.p(), o.quick(), describe(gen), meanRecordBytes,
+                        o.root().relativize(o.profilesFile().toAbsolutePath()).toString(), profiles.base(),
+                        profiles.baseline().name()),
+                List.copyOf(runs), List.copyOf(latency), List.copyOf(scaling), List.copyOf(notes),
+                List.copyOf(cpuProfiles));
+        Runnable checkpoint = () -> Results.write(snapshot.apply(null), out);
         try (Broker b = Broker.start(o.root(), o.workDir().resolve("kafka-data"), o.p(),
                 o.workDir().resolve("logs/kafka-local.log"))) {
             broker = b;
             log.info("broker: %s", b.bootstrap());
             String topic = "calls-bench";
             runs.addAll(producerRuns(topic));
+            checkpoint.run();
             CountsReport expected = null;
             if (o.runs("ceiling") || o.runs("spark")) {
                 Results.Run ceiling = ceilingRuns(topic, profiles.baseline(), "ceiling", o.r());
                 runs.add(ceiling);
                 expected = ceilingExpected;
+                checkpoint.run();
             }
             if (o.runs("spark")) {
                 runs.addAll(sparkRuns(topic, selected, expected, ceilingLateHazard));
+                checkpoint.run();
             }
             if (o.runs("profile")) {
                 cpuProfiles.addAll(cpuProfiles(topic, profiles, runs, expected));
+                checkpoint.run();
             }
             if (o.runs("latency")) {
                 List<Profile> lat = selected.stream().filter(Profile::latency).toList();
@@ -112,6 +127,7 @@ public final class Bench {
                     lat = lat.stream().filter(p -> !p.name().equals(profiles.baseline().name())).limit(1).toList();
                 }
                 latency.addAll(latencyRuns(lat));
+                checkpoint.run();
             }
             if (o.runs("scaling")) {
                 scaling.addAll(scalingRuns(profiles, runs));
@@ -119,13 +135,7 @@ public final class Bench {
         } finally {
             broker = null;
         }
-        Results.File results = new Results.File(started, Instant.now().toString(),
-                new Results.Machine(machine.cores, machine.java, machine.os, machine.memoryMb, machine.load),
-                new Results.Config(o.n(), o.r(), o.p(), o.quick(), describe(gen), meanRecordBytes,
-                        o.root().relativize(o.profilesFile().toAbsolutePath()).toString(), profiles.base(),
-                        profiles.baseline().name()),
-                runs, latency, scaling, notes, cpuProfiles);
-        Path out = o.resultsDir().resolve(stamp + ".json");
+        Results.File results = snapshot.apply(Instant.now().toString());
         Results.write(results, out);
         log.info("results: %s", out);
         new ReportWriter(results, o.root().relativize(out.toAbsolutePath()).toString())

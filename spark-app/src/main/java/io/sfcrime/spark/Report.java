@@ -1,11 +1,14 @@
 package io.sfcrime.spark;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sfcrime.common.Json;
+import io.sfcrime.spark.ResultFold.Result;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,87 +29,120 @@ import static io.sfcrime.spark.CallTransforms.VALID_ROWS;
  * {@code late_rows_dropped} is the valid-rows counter (which the watermark cannot drop) minus the rows counted in
  * windows, so {@code valid_rows == sum(by_window_crime_type) + late_rows_dropped} holds by measurement of two
  * independent paths through the same aggregation.
+ * <p>
+ * The rows are streamed to the file as they are sorted, never held as a JSON tree: a run with millions of windows
+ * writes its report in the heap its fold already takes.
  */
 public final class Report {
+    private static final Comparator<Result> ORDER = Comparator.comparingLong(Result::windowStartMs)
+            .thenComparing(Result::crimeType, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(Result::disposition, Comparator.nullsFirst(Comparator.naturalOrder()));
+
+    /** The report's totals, for a one-line summary. */
+    public record Totals(long inputRows, long validRows, long invalidRows, long lateRowsDropped) {
+    }
+
     private Report() {
     }
 
+    /** Writes atomically (temp file + move) so a reader never sees half a report. */
+    public static Totals write(ResultFold fold, Map<String, String> settings, Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+        Totals totals;
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            totals = write(fold, settings, out);
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return totals;
+    }
+
+    /** The report as a JSON tree: for tests and small folds. */
     public static ObjectNode build(ResultFold fold, Map<String, String> settings) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            write(fold, settings, bytes);
+            return (ObjectNode) Json.MAPPER.readTree(bytes.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Totals write(ResultFold fold, Map<String, String> settings, OutputStream out) throws IOException {
         long valid = 0;
         long invalid = 0;
         long counted = 0;
         Map<String, Long> invalidByReason = new TreeMap<>();
-        List<JsonNode> byType = new ArrayList<>();
-        List<JsonNode> byDisposition = new ArrayList<>();
-        for (JsonNode v : fold.latest().values()) {
-            String aggregation = v.path(ResultRecords.FIELD_AGGREGATION).asText();
-            long count = v.path(CallTransforms.COUNT).asLong();
+        List<Result> byType = new ArrayList<>();
+        List<Result> byDisposition = new ArrayList<>();
+        for (Result v : fold.latest().values()) {
+            String aggregation = v.aggregation() == null ? "" : v.aggregation();
             switch (aggregation) {
                 case COUNTER -> {
-                    String name = v.path(ResultRecords.FIELD_NAME).asText();
+                    String name = v.name() == null ? "" : v.name();
                     if (name.equals(VALID_ROWS)) {
-                        valid = count;
+                        valid = v.count();
                     } else if (name.startsWith(INVALID_ROWS_PREFIX)) {
-                        invalid += count;
-                        invalidByReason.put(name.substring(INVALID_ROWS_PREFIX.length()), count);
+                        invalid += v.count();
+                        invalidByReason.put(name.substring(INVALID_ROWS_PREFIX.length()), v.count());
                     }
                 }
                 case BY_TYPE -> {
                     byType.add(v);
-                    counted += count;
+                    counted += v.count();
                 }
                 case BY_TYPE_DISPOSITION -> byDisposition.add(v);
                 default -> throw new IllegalStateException("unknown aggregation '" + aggregation + "' in results");
             }
         }
-        Comparator<JsonNode> order = Comparator
-                .comparingLong((JsonNode v) -> v.path(ResultRecords.FIELD_WINDOW_START_MS).asLong())
-                .thenComparing(v -> text(v, CallTransforms.CRIME_TYPE), Comparator.nullsFirst(Comparator.naturalOrder()))
-                .thenComparing(v -> text(v, CallTransforms.DISPOSITION), Comparator.nullsFirst(Comparator.naturalOrder()));
-        byType.sort(order);
-        byDisposition.sort(order);
+        byType.sort(ORDER);
+        byDisposition.sort(ORDER);
+        Totals totals = new Totals(valid + invalid, valid, invalid, valid - counted);
 
-        ObjectNode report = Json.MAPPER.createObjectNode();
-        report.put("input_rows", valid + invalid);
-        report.put("valid_rows", valid);
-        report.put("invalid_rows", invalid);
-        report.put("late_rows_dropped", valid - counted);
-        ArrayNode a = report.putArray("by_window_crime_type");
-        for (JsonNode v : byType) {
-            ObjectNode row = a.addObject();
-            row.put("window_start", text(v, CallTransforms.WINDOW_START));
-            row.put("window_end", text(v, CallTransforms.WINDOW_END));
-            row.put("crime_type", text(v, CallTransforms.CRIME_TYPE));
-            row.put("count", v.path(CallTransforms.COUNT).asLong());
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeNumberField("input_rows", totals.inputRows());
+            g.writeNumberField("valid_rows", totals.validRows());
+            g.writeNumberField("invalid_rows", totals.invalidRows());
+            g.writeNumberField("late_rows_dropped", totals.lateRowsDropped());
+            g.writeArrayFieldStart("by_window_crime_type");
+            for (Result v : byType) {
+                g.writeStartObject();
+                windowAndType(g, v);
+                g.writeNumberField("count", v.count());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("by_window_crime_type_disposition");
+            for (Result v : byDisposition) {
+                g.writeStartObject();
+                windowAndType(g, v);
+                g.writeStringField("disposition", v.disposition());
+                g.writeStringField("disposition_description", v.dispositionDescription());
+                g.writeNumberField("count", v.count());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeObjectFieldStart("settings");
+            for (Map.Entry<String, String> e : settings.entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("invalid_by_reason");
+            for (Map.Entry<String, Long> e : invalidByReason.entrySet()) {
+                g.writeNumberField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeEndObject();
         }
-        ArrayNode b = report.putArray("by_window_crime_type_disposition");
-        for (JsonNode v : byDisposition) {
-            ObjectNode row = b.addObject();
-            row.put("window_start", text(v, CallTransforms.WINDOW_START));
-            row.put("window_end", text(v, CallTransforms.WINDOW_END));
-            row.put("crime_type", text(v, CallTransforms.CRIME_TYPE));
-            row.put("disposition", text(v, CallTransforms.DISPOSITION));
-            row.put("disposition_description", text(v, CallTransforms.DISPOSITION_DESCRIPTION));
-            row.put("count", v.path(CallTransforms.COUNT).asLong());
-        }
-        ObjectNode s = report.putObject("settings");
-        settings.forEach(s::put);
-        ObjectNode reasons = report.putObject("invalid_by_reason");
-        invalidByReason.forEach(reasons::put);
-        return report;
+        return totals;
     }
 
-    private static String text(JsonNode v, String field) {
-        JsonNode n = v.get(field);
-        return n == null || n.isNull() ? null : n.asText();
-    }
-
-    /** Writes atomically (temp file + move) so a reader never sees half a report. */
-    public static void write(ObjectNode report, Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), report);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    private static void windowAndType(JsonGenerator g, Result v) throws IOException {
+        g.writeStringField("window_start", v.windowStart());
+        g.writeStringField("window_end", v.windowEnd());
+        g.writeStringField("crime_type", v.crimeType());
     }
 }

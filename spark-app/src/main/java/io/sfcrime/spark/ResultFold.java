@@ -19,22 +19,46 @@ import java.util.Map;
  * The results topic folded by key for one query: for each key the record of the latest batch (a replayed batch
  * re-emits the same value, so which copy wins does not matter). This is the state that survives restarts: Spark's
  * checkpoint keeps the counts, the topic keeps their latest values.
+ * <p>
+ * A fold can hold millions of keys (one per window × crime type × disposition), so it keeps each value as a small
+ * {@link Result} with its repeated texts shared, not as a JSON tree: a tree costs about ten times as much heap and
+ * made the report of a run with 10^5 windows the largest thing on the driver.
  */
 public final class ResultFold {
-    private final Map<String, JsonNode> latest = new HashMap<>();
-    private final Map<String, Long> batchOf = new HashMap<>();
+    /** One result record's value: the fields of {@link ResultRecords}' format that readers use. */
+    public record Result(String aggregation, String windowStart, String windowEnd, long windowStartMs,
+                         String crimeType, String disposition, String dispositionDescription, String name, long count,
+                         long batchId) {
+    }
+
+    private final Map<String, Result> latest = new HashMap<>();
+    /** Window texts, crime types, dispositions and names repeat across keys: one copy of each. */
+    private final Map<String, String> texts = new HashMap<>();
 
     /** Folds one record in; records of older batches than the one held for their key are ignored. */
     public void add(String key, JsonNode value) {
         long batch = value.path(ResultRecords.FIELD_BATCH_ID).asLong(-1);
-        Long held = batchOf.get(key);
-        if (held == null || batch >= held) {
-            latest.put(key, value);
-            batchOf.put(key, batch);
+        Result held = latest.get(key);
+        if (held == null || batch >= held.batchId()) {
+            latest.put(key, new Result(text(value, ResultRecords.FIELD_AGGREGATION),
+                    text(value, CallTransforms.WINDOW_START), text(value, CallTransforms.WINDOW_END),
+                    value.path(ResultRecords.FIELD_WINDOW_START_MS).asLong(), text(value, CallTransforms.CRIME_TYPE),
+                    text(value, CallTransforms.DISPOSITION), text(value, CallTransforms.DISPOSITION_DESCRIPTION),
+                    text(value, ResultRecords.FIELD_NAME), value.path(CallTransforms.COUNT).asLong(), batch));
         }
     }
 
-    public Map<String, JsonNode> latest() {
+    private String text(JsonNode value, String field) {
+        JsonNode n = value.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        String s = n.asText();
+        String shared = texts.putIfAbsent(s, s);
+        return shared == null ? s : shared;
+    }
+
+    public Map<String, Result> latest() {
         return latest;
     }
 

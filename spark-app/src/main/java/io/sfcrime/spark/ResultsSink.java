@@ -1,6 +1,5 @@
 package io.sfcrime.spark;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -78,10 +77,10 @@ public final class ResultsSink implements VoidFunction2<Dataset<Row>, Long> {
         Map<String, Long> t = new HashMap<>();
         if (batchId > 0) {
             ResultFold fold = ResultFold.read(bootstrap, resultsTopic, id, batchId);
-            for (Map.Entry<String, JsonNode> e : fold.latest().entrySet()) {
-                String aggregation = e.getValue().path(ResultRecords.FIELD_AGGREGATION).asText();
-                if (aggregation.equals(COUNTER) || aggregation.equals(BY_TYPE)) {
-                    t.put(e.getKey(), e.getValue().path(CallTransforms.COUNT).asLong());
+            for (Map.Entry<String, ResultFold.Result> e : fold.latest().entrySet()) {
+                String aggregation = e.getValue().aggregation();
+                if (COUNTER.equals(aggregation) || BY_TYPE.equals(aggregation)) {
+                    t.put(e.getKey(), e.getValue().count());
                 }
             }
         }

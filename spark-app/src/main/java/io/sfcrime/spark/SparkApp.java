@@ -1,6 +1,5 @@
 package io.sfcrime.spark;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sfcrime.common.KafkaEnv;
 import io.sfcrime.common.RadioCodes;
 import io.sfcrime.common.Topics;
@@ -280,10 +279,8 @@ public final class SparkApp implements Callable<Integer> {
         }
         ResultFold fold = ResultFold.read(config.bootstrap(), config.resultsTopic(),
                 job.counts().id().toString(), Long.MAX_VALUE);
-        ObjectNode r = Report.build(fold, settings.tuning().asStrings());
-        Report.write(r, config.report());
+        Report.Totals t = Report.write(fold, settings.tuning().asStrings(), config.report());
         out.printf("spark-app: report %s: input_rows=%d valid_rows=%d invalid_rows=%d late_rows_dropped=%d%n",
-                config.report(), r.get("input_rows").asLong(), r.get("valid_rows").asLong(),
-                r.get("invalid_rows").asLong(), r.get("late_rows_dropped").asLong());
+                config.report(), t.inputRows(), t.validRows(), t.invalidRows(), t.lateRowsDropped());
     }
 }

@@ -93,7 +93,7 @@ public final class Bench {
                 new Results.Machine(machine.cores, machine.java, machine.os, machine.memoryMb, machine.load),
                 new Results.Config(o.n(), o.r(), o.p(), o.quick(), describe(gen), meanRecordBytes,
                         o.root().relativize(o.profilesFile().toAbsolutePath()).toString(), profiles.base(),
-                        profiles.baseline().name()),
+                        profiles.baseline().name(), o.sparkJavaOpts()),
                 List.copyOf(runs), List.copyOf(latency), List.copyOf(scaling), List.copyOf(notes),
                 List.copyOf(cpuProfiles));
         Runnable checkpoint = () -> Results.write(snapshot.apply(null), out);
@@ -190,21 +190,25 @@ public final class Bench {
             // Rep 1 writes the topic every later stage reads; other reps write their own topics.
             String t = rep == 1 ? topic : topic + "-p" + rep;
             broker.createTopic(t, o.p(), false);
+            // Who goes first alternates (ours, tool | tool, ours | ...): a broker that is still warming up, or
+            // a log segment roll, then favours neither side. Rep 1 is ours first because it loads the topic.
+            boolean toolFirst = rep % 2 == 0 && o.runs("producer");
+            if (toolFirst) {
+                tool.add(toolRep(payloads, rep));
+            }
             ours.add(producerRep(t, rep, o.workDir().resolve("producer/r" + rep), ""));
             if (rep == 1 && !ours.get(0).ok()) {
                 throw new IllegalStateException("bin/producer could not load the benchmark topic: "
                         + ours.get(0).error());
             }
-            if (o.runs("producer")) {
-                String pt = "perf-tool-" + rep;
-                broker.createTopic(pt, o.p(), false);
-                tool.add(perfToolRep(pt, payloads, rep, o.workDir().resolve("perf-tool/r" + rep), List.of()));
-                broker.deleteTopics(List.of(pt));
-            } else {
+            if (rep > 1) {
+                broker.deleteTopics(List.of(t, t + ".dlq"));
+            }
+            if (!o.runs("producer")) {
                 break;
             }
-            if (rep > 1) {
-                broker.deleteTopics(List.of(t));
+            if (!toolFirst) {
+                tool.add(toolRep(payloads, rep));
             }
         }
         List<Results.Run> runs = new ArrayList<>();
@@ -217,6 +221,14 @@ public final class Bench {
                     null, null, PERF_TOOL_PROPS, tool, null));
         }
         return runs;
+    }
+
+    private Results.Repetition toolRep(Path payloads, int rep) {
+        String pt = "perf-tool-" + rep;
+        broker.createTopic(pt, o.p(), false);
+        Results.Repetition r = perfToolRep(pt, payloads, rep, o.workDir().resolve("perf-tool/r" + rep), List.of());
+        broker.deleteTopics(List.of(pt));
+        return r;
     }
 
     /**
@@ -393,13 +405,15 @@ public final class Bench {
                 null, null, profile.settings(), list, null);
     }
 
-    private record CeilingOutcome(Results.Repetition rep, CountsReport counts, long lateHazard, long distinctKeys) {
+    private record CeilingOutcome(Results.Repetition rep, CountsReport counts, long lateHazard, long distinctKeys,
+                                  double heapAfterGcMb) {
         CeilingOutcome failed(String why) {
             Results.Repetition r = rep;
             return new CeilingOutcome(new Results.Repetition(r.index(), false, why, r.records(), r.rowsPerSecond(),
                     r.rowsPerSecondOverall(), r.drainSeconds(), r.wallSeconds(), r.batches(), r.batchP50Ms(),
                     r.batchP95Ms(), r.batchMaxMs(), r.peakRssMb(), r.peakHeapMb(), r.mbPerSecond(), r.stateRows(),
-                    r.lateRowsDropped(), false, List.of(why), null, r.logFile(), null), counts, lateHazard, distinctKeys);
+                    r.lateRowsDropped(), false, List.of(why), null, r.logFile(), null), counts, lateHazard, distinctKeys,
+                    heapAfterGcMb);
         }
     }
 
@@ -418,7 +432,7 @@ public final class Bench {
         if (exit != 0) {
             String error = "exit " + exit + ": " + c.tail(5);
             log.info("%s r%d: FAILED %s", name, rep, error);
-            return new CeilingOutcome(failedRep(rep, error, c), null, 0, 0);
+            return new CeilingOutcome(failedRep(rep, error, c), null, 0, 0, Double.NaN);
         }
         try {
             JsonNode t = Json.MAPPER.readTree(timing.toFile());
@@ -435,9 +449,10 @@ public final class Bench {
                     Results.num(overall), seconds, c.wallSeconds(), null, null, null, null,
                     Results.num(c.peakRssMb()), Results.num(Child.peakHeapMb(gcLog)),
                     Results.num(t.path("bytes").asLong() / 1e6 / seconds), keys, 0L, null, null, null, rel(c.log()), null),
-                    counts, hazard, keys);
+                    counts, hazard, keys, Child.heapAfterGcMb(gcLog));
         } catch (RuntimeException | IOException e) {
-            return new CeilingOutcome(failedRep(rep, "unreadable output: " + e.getMessage(), c), null, 0, 0);
+            return new CeilingOutcome(failedRep(rep, "unreadable output: " + e.getMessage(), c), null, 0, 0,
+                    Double.NaN);
         }
     }
 
@@ -461,7 +476,8 @@ public final class Bench {
     }
 
     /** Output of one spark-app run. */
-    record SparkOutcome(Results.Repetition rep, List<SparkProgress.Batch> batches, CountsReport counts) {
+    record SparkOutcome(Results.Repetition rep, List<SparkProgress.Batch> batches, CountsReport counts,
+                        double heapAfterGcMb) {
     }
 
     Results.Repetition sparkRep(String topic, Profile p, int rep, CountsReport expected, long lateHazard) {
@@ -494,7 +510,8 @@ public final class Bench {
         if (exit != 0) {
             String error = exit == -1 ? "timed out after " + o.runTimeout().toMinutes() + " min" : "exit " + exit;
             log.info("spark %s: FAILED %s\n%s", id, error, c.tail(15));
-            return new SparkOutcome(failedRep(rep, error + ": " + c.tail(3), c), List.of(), null);
+            return new SparkOutcome(failedRep(rep, error + ": " + c.tail(3), c), List.of(), null,
+                    Child.heapAfterGcMb(gcLog));
         }
         List<SparkProgress.Batch> batches;
         CountsReport counts;
@@ -503,7 +520,8 @@ public final class Bench {
             counts = CountsReport.read(report);
         } catch (RuntimeException e) {
             log.info("spark %s: FAILED unreadable output: %s", id, e.getMessage());
-            return new SparkOutcome(failedRep(rep, "unreadable output: " + e.getMessage(), c), List.of(), null);
+            return new SparkOutcome(failedRep(rep, "unreadable output: " + e.getMessage(), c), List.of(), null,
+                    Child.heapAfterGcMb(gcLog));
         }
         SparkProgress.Summary s = SparkProgress.summarize(batches);
         List<String> diff = expected == null ? List.of("no ceiling counts to compare with")
@@ -520,7 +538,7 @@ public final class Bench {
                 Results.num(c.peakRssMb()), Results.num(Child.peakHeapMb(gcLog)),
                 Results.num(s.drainRowsPerSecond() * meanRecordBytes / 1e6), s.stateRows(),
                 counts.lateRowsDropped(), match, diff, s.phaseMsMedian(), rel(c.log()),
-                Results.num(s.otherQueriesBusySeconds())), batches, counts);
+                Results.num(s.otherQueriesBusySeconds())), batches, counts, Child.heapAfterGcMb(gcLog));
     }
 
     /**
@@ -622,13 +640,33 @@ public final class Bench {
         log.info("scaling with profile %s", best.name());
         List<Results.ScalingPoint> out = new ArrayList<>();
         for (long n : o.scalingRecords()) {
-            out.addAll(scalingPoint("records", best, n, 0));
+            out.addAll(scalingPoint("records", List.of(best), n, 0));
         }
         long n = o.scalingRecords().contains(o.n()) ? o.n() : Math.min(o.n(), 1_000_000);
+        // State grows with the windows, so the windows series also runs the best profile on the other state store:
+        // the HDFS-backed one keeps every key on the heap, RocksDB keeps them off it.
+        List<Profile> engines = List.of(best, withOtherStateStore(best));
         for (int w : o.scalingWindows()) {
-            out.addAll(scalingPoint("windows", best, n, w));
+            out.addAll(scalingPoint("windows", engines, n, w));
         }
         return out;
+    }
+
+    static final String STATE_STORE_KEY = "spark.sql.streaming.stateStore.providerClass";
+    static final String ROCKSDB_PROVIDER =
+            "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider";
+
+    /** {@code best} with RocksDB state, or with Spark's HDFS-backed default when {@code best} already uses RocksDB. */
+    static Profile withOtherStateStore(Profile best) {
+        Map<String, String> settings = new LinkedHashMap<>(best.settings());
+        boolean rocks = ROCKSDB_PROVIDER.equals(settings.get(STATE_STORE_KEY));
+        if (rocks) {
+            settings.remove(STATE_STORE_KEY);
+        } else {
+            settings.put(STATE_STORE_KEY, ROCKSDB_PROVIDER);
+        }
+        return new Profile(best.name() + (rocks ? "+hdfs-state" : "+rocksdb"), best.group(), best.description(),
+                false, false, best.name(), settings);
     }
 
     /** The fastest valid Spark profile of the sweep; the baseline when none is valid. */
@@ -638,38 +676,48 @@ public final class Bench {
                 .flatMap(r -> profiles.find(r.name())).orElse(profiles.baseline());
     }
 
-    private List<Results.ScalingPoint> scalingPoint(String series, Profile best, long n, int windows)
+    private List<Results.ScalingPoint> scalingPoint(String series, List<Profile> engines, long n, int windows)
             throws IOException {
         String id = series + "-n" + n + (windows > 0 ? "-w" + windows : "");
         Path file = o.workDir().resolve("scaling/" + id + ".ndjson");
         Files.createDirectories(file.getParent());
         CallGenerator.Summary g = new CallGenerator(generatorOptions(n, windows)).write(file);
-        Map<String, String> settings = new LinkedHashMap<>(best.settings());
-        if (windows > 0) {
-            // Shuffled over `windows` hours: keep every window open so nothing is late and state holds them all.
-            settings.put(TuningKeys.WATERMARK_DELAY.name(), (windows / 24 + 2) + " days");
-        }
-        Profiles.Profile p = new Profile(best.name(), "scaling", best.description(), false, false, null,
-                settings);
         String topic = "scale-" + id;
         broker.createTopic(topic, o.p(), false);
         String error = produce(topic, file, o.workDir().resolve("scaling/" + id + "-producer"), g.valid());
         List<Results.ScalingPoint> out = new ArrayList<>();
         if (error != null) {
-            out.add(new Results.ScalingPoint(series, "producer", n, windows, null, null, null, null, false, error));
+            out.add(new Results.ScalingPoint(series, "producer", n, windows, null, null, null, null, null, false,
+                    error));
             return out;
         }
-        CeilingOutcome ceiling = ceilingRep(topic, p, "scaling/" + id + "-ceiling", 1);
+        CeilingOutcome ceiling = ceilingRep(topic, scalingProfile(engines.get(0), windows),
+                "scaling/" + id + "-ceiling", 1);
         Results.Repetition cr = ceiling.rep;
         out.add(new Results.ScalingPoint(series, "ceiling", n, windows, cr.rowsPerSecond(), cr.drainSeconds(),
-                ceiling.distinctKeys, cr.peakHeapMb(), cr.ok(), cr.error()));
-        SparkOutcome s = sparkRun(topic, p, "scaling/" + id, 1, ceiling.counts, ceiling.lateHazard, "");
-        Results.Repetition sr = s.rep;
-        out.add(new Results.ScalingPoint(series, "spark:" + best.name(), n, windows, sr.rowsPerSecond(),
-                sr.drainSeconds(), sr.stateRows(), sr.peakHeapMb(), sr.ok(), sr.error()));
+                ceiling.distinctKeys, cr.peakHeapMb(), Results.num(ceiling.heapAfterGcMb), cr.ok(), cr.error()));
+        for (int i = 0; i < engines.size(); i++) {
+            Profile p = scalingProfile(engines.get(i), windows);
+            SparkOutcome s = sparkRun(topic, p, "scaling/" + id + (i == 0 ? "" : "-" + (i + 1)), 1, ceiling.counts,
+                    ceiling.lateHazard, "");
+            Results.Repetition sr = s.rep;
+            out.add(new Results.ScalingPoint(series, "spark:" + p.name(), n, windows, sr.rowsPerSecond(),
+                    sr.drainSeconds(), sr.stateRows(), sr.peakHeapMb(), Results.num(s.heapAfterGcMb), sr.ok(),
+                    sr.error()));
+        }
         broker.deleteTopics(List.of(topic, topic + ".dlq"));
         Files.deleteIfExists(file);
         return out;
+    }
+
+    /** A profile as the scaling series runs it: with {@code windows} set, a watermark that keeps every window open. */
+    private static Profile scalingProfile(Profile engine, int windows) {
+        Map<String, String> settings = new LinkedHashMap<>(engine.settings());
+        if (windows > 0) {
+            // Shuffled over `windows` hours: keep every window open so nothing is late and state holds them all.
+            settings.put(TuningKeys.WATERMARK_DELAY.name(), (windows / 24 + 2) + " days");
+        }
+        return new Profile(engine.name(), "scaling", engine.description(), false, false, null, settings);
     }
 
     /** Loads a file into a topic with bin/producer; null when every valid record arrived, else why not. */

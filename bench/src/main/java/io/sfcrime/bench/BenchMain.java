@@ -65,6 +65,11 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--latency-seconds", description = "Seconds of producing per rate. Default: 40 (quick: 10).")
     Integer latencySeconds;
 
+    @Option(names = "--latency-warmup-seconds", description = "Seconds of producing at the lowest rate before "
+            + "the measured phases, so that latency is the JIT-compiled steady state. Default: 60 (quick: 0, "
+            + "a 2,000-record burst only).")
+    Integer latencyWarmupSeconds;
+
     @Option(names = "--scaling-records", split = ",", description = "N of the records series. Default: "
             + "100000,1000000,5000000.")
     List<Long> scalingRecords;
@@ -135,6 +140,7 @@ public final class BenchMain implements Callable<Integer> {
                 latencyRates != null ? latencyRates : quick ? List.of(2000.0) : List.of(2000.0, 5000.0, 10000.0,
                         20000.0),
                 Duration.ofSeconds(latencySeconds != null ? latencySeconds : quick ? 10 : 40),
+                Duration.ofSeconds(latencyWarmupSeconds != null ? latencyWarmupSeconds : quick ? 0 : 60),
                 scalingRecords != null ? scalingRecords : List.of(100_000L, 1_000_000L, 5_000_000L),
                 scalingWindows != null ? scalingWindows : List.of(100, 1_000, 10_000, 100_000), seed);
         Path out = new Bench(o).run();

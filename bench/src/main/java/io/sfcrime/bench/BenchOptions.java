@@ -11,9 +11,9 @@ import java.util.Set;
  */
 public record BenchOptions(Path root, long n, int r, int p, boolean quick, Path profilesFile, Path workDir,
                            Path resultsDir, Path reportFile, Path imgDir, List<String> only, Set<String> skip,
-                           String sparkJavaOpts, Duration runTimeout, List<Double> latencyRates,
-                           Duration latencyPhase, List<Long> scalingRecords, List<Integer> scalingWindows,
-                           long seed) {
+                           String sparkJavaOpts, Duration runTimeout,
+                           List<Double> latencyRates, Duration latencyPhase, Duration latencyWarmup,
+                           List<Long> scalingRecords, List<Integer> scalingWindows, long seed) {
     public static final Set<String> PARTS = Set.of("producer", "ceiling", "spark", "profile", "latency", "scaling");
 
     public boolean runs(String part) {

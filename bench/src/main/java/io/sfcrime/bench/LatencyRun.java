@@ -30,6 +30,7 @@ final class LatencyRun {
     private static final Duration WARMUP_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration CATCH_UP = Duration.ofSeconds(60);
     private static final long RESULT_SLACK_MS = 100;
+    private static final long WARMUP_BURST = 2_000;
 
     private final Bench bench;
     private final BenchOptions o;
@@ -67,10 +68,17 @@ final class LatencyRun {
         try (Child spark = Child.start("spark-app", cmd, Map.of("JAVA_OPTS", o.sparkJavaOpts()), o.root(),
                 dir.resolve("spark-app.log"))) {
             long produced = 0;
-            // Warm-up: start-up, code generation and the first state-store files are not what latency means.
-            Path warm = generate(dir.resolve("warmup.ndjson"), 2_000, 0);
-            String err = bench.produce(topic, warm, dir.resolve("warmup"), 2_000);
-            produced += 2_000;
+            // Warm-up: start-up, code generation and the first state-store files are not what latency means, and
+            // neither are the first minutes of batches, which the JIT is still compiling (a small batch takes twice
+            // as long then as later). So the lowest rate runs unmeasured first, or in quick mode one short burst.
+            double warmRate = o.latencyRates().stream().mapToDouble(Double::doubleValue).min().orElse(0);
+            long warmRecords = o.latencyWarmup().isZero() || warmRate <= 0 ? WARMUP_BURST
+                    : Math.max(WARMUP_BURST, Math.round(warmRate * o.latencyWarmup().toSeconds()));
+            Path warm = generate(dir.resolve("warmup.ndjson"), warmRecords, 0);
+            String err = bench.produce(topic, warm, dir.resolve("warmup"), warmRecords,
+                    warmRecords == WARMUP_BURST ? 0 : warmRate);
+            produced += warmRecords;
+            Files.deleteIfExists(warm);
             if (err != null || !waitFor(progress, produced, WARMUP_TIMEOUT, spark)) {
                 String why = err != null ? err : "spark-app did not process the warm-up records within "
                         + WARMUP_TIMEOUT.toMinutes() + " min: " + spark.tail(5);

@@ -473,13 +473,14 @@ public final class ReportWriter {
                         .append(series).append(".png)\n\n");
             }
             md.append("| engine | records | distinct windows | rows/s | drain s | state rows / keys | peak heap MB |"
-                    + " valid |\n|---|---|---|---|---|---|---|---|\n");
+                    + " heap after GC MB | valid |\n|---|---|---|---|---|---|---|---|---|\n");
             for (ScalingPoint s : pts) {
-                md.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s |%n", s.engine(),
+                md.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s |%n", s.engine(),
                         s.records(), s.windows() == 0 ? "~8 (default span)" : String.format(Locale.ROOT, "%,d",
                                 s.windows()), n0(s.rowsPerSecond()), n1(s.drainSeconds()),
                         s.stateRows() == null ? "–" : String.format(Locale.ROOT, "%,d", s.stateRows()),
-                        n0(s.peakHeapMb()), s.valid() ? "yes" : "**NO**" + (s.note() == null ? "" : ": " + s.note())));
+                        n0(s.peakHeapMb()), n0(s.heapAfterGcMb()),
+                        s.valid() ? "yes" : "**NO**" + (s.note() == null ? "" : ": " + s.note())));
             }
             md.append('\n').append(growth(pts, series)).append("\n\n");
         }
@@ -524,11 +525,23 @@ public final class ReportWriter {
                 + "(totals, by window × type, by window × type × disposition); any difference marks the run invalid,"
                 + " and an invalid run is never the best.\n"
                 + "- **memory**: peak RSS = VmHWM of the process from /proc (the JVM's whole footprint); peak heap = "
-                + "largest heap occupancy at the start of a GC from `-Xlog:gc` (a lower bound of the heap peak).\n"
+                + "largest heap occupancy at the start of a GC from `-Xlog:gc` (a lower bound of the heap peak); "
+                + "heap after GC (scaling) = largest occupancy right after a GC, which follows what the state needs "
+                + "rather than how far -Xmx lets the heap fill.\n"
+                + jvmOptions()
                 + "- **producer**: `bin/producer` (records/s over every record read, MB/s over the file's bytes) vs "
                 + "`org.apache.kafka.tools.ProducerPerformance` with the same client settings.\n"
                 + "- Everything shares 2 cores: the broker runs beside every measured process. The ceiling uses one "
                 + "thread, Spark local mode uses both cores.\n\n");
+    }
+
+    private String jvmOptions() {
+        Results.Config c = r.config();
+        if (c.sparkJavaOpts() == null) {
+            return "";
+        }
+        return "- **JVM**: every Spark run has `JAVA_OPTS=" + c.sparkJavaOpts() + "` (plus its GC log), scaling "
+                + "included; the ceiling runs with `-Xmx2g`.\n";
     }
 
     // ------------------------------------------------------------------ charts

@@ -37,10 +37,11 @@ public final class Results {
 
     /**
      * How the run was set up: record count, repetitions, partitions, the generated input (its options and mean
-     * record size) and the profiles file it read.
+     * record size), the profiles file it read, and the JVM options of every Spark run.
      */
     public record Config(long n, int r, int p, boolean quick, String generator, double meanRecordBytes,
-                         String profilesFile, Map<String, String> baseSettings, String baseline) {
+                         String profilesFile, Map<String, String> baseSettings, String baseline,
+                         String sparkJavaOpts) {
     }
 
     /**
@@ -82,10 +83,13 @@ public final class Results {
                                boolean sustained, String note) {
     }
 
-    /** Scaling: one input shape (records, distinct windows) under one engine. */
+    /**
+     * Scaling: one input shape (records, distinct windows) under one engine. {@code heapAfterGcMb} is the largest
+     * occupancy right after a GC, which tracks what the state needs rather than how far -Xmx let the heap fill.
+     */
     public record ScalingPoint(String series, String engine, long records, long windows, Double rowsPerSecond,
-                               Double drainSeconds, Long stateRows, Double peakHeapMb, boolean valid,
-                               String note) {
+                               Double drainSeconds, Long stateRows, Double peakHeapMb, Double heapAfterGcMb,
+                               boolean valid, String note) {
     }
 
     private Results() {

@@ -57,6 +57,19 @@ class ProfilesTest {
     }
 
     @Test
+    void theWindowsSeriesComparesTheBestProfileOnTheOtherStateStore() {
+        Profiles.Profile hdfs = new Profiles.Profile("best", "g", "d", false, false, null,
+                Map.of("spark.sql.shuffle.partitions", "2"));
+        Profiles.Profile rocks = Bench.withOtherStateStore(hdfs);
+        assertThat(rocks.name()).isEqualTo("best+rocksdb");
+        assertThat(rocks.settings()).containsEntry("spark.sql.shuffle.partitions", "2")
+                .containsEntry(Bench.STATE_STORE_KEY, Bench.ROCKSDB_PROVIDER);
+        Profiles.Profile back = Bench.withOtherStateStore(rocks);
+        assertThat(back.name()).isEqualTo("best+rocksdb+hdfs-state");
+        assertThat(back.settings()).isEqualTo(hdfs.settings());
+    }
+
+    @Test
     void parsesBaseBaselineAndFlags() {
         Profiles p = Profiles.parse(MINIMAL, "test");
         assertThat(p.base()).containsEntry("console.topN", "0");

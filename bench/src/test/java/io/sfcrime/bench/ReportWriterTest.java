@@ -101,7 +101,7 @@ class ReportWriterTest {
         Results.Config c = fixture.config();
         Results.File quick = new Results.File(fixture.started(), fixture.finished(), fixture.machine(),
                 new Results.Config(c.n(), 1, c.p(), true, c.generator(), c.meanRecordBytes(), c.profilesFile(),
-                        c.baseSettings(), c.baseline()), fixture.runs(), fixture.latency(), fixture.scaling(),
+                        c.baseSettings(), c.baseline(), c.sparkJavaOpts()), fixture.runs(), fixture.latency(), fixture.scaling(),
                 fixture.notes(), fixture.cpuProfiles());
         assertThat(new ReportWriter(quick, "x.json").render(null)).contains("QUICK MODE").doesNotContain("](");
     }

@@ -147,7 +147,20 @@ public final class Child implements AutoCloseable {
      * The largest heap occupancy at the start of any GC in a unified GC log ({@code -Xlog:gc:file=...}): lines
      * such as {@code Pause Young (Normal) (G1 Evacuation Pause) 120M->30M(256M)}. NaN if the log has none.
      */
+    /** The largest heap occupancy before a collection, from -Xlog:gc: what the heap had to hold at its fullest. */
     public static double peakHeapMb(Path gcLog) {
+        return maxGcMb(gcLog, 1);
+    }
+
+    /**
+     * The largest heap occupancy right after a collection: live data plus what that collection left (old regions a
+     * young pause does not touch). Unlike the peak, it does not grow with -Xmx, so runs with different heaps compare.
+     */
+    public static double heapAfterGcMb(Path gcLog) {
+        return maxGcMb(gcLog, 2);
+    }
+
+    private static double maxGcMb(Path gcLog, int group) {
         if (gcLog == null || !Files.exists(gcLog)) {
             return Double.NaN;
         }
@@ -156,7 +169,7 @@ public final class Child implements AutoCloseable {
             for (String line : Files.readAllLines(gcLog)) {
                 Matcher m = GC_HEAP.matcher(line);
                 if (m.find()) {
-                    max = Math.max(max, Long.parseLong(m.group(1)));
+                    max = Math.max(max, Long.parseLong(m.group(group)));
                 }
             }
             return max < 0 ? Double.NaN : max;

@@ -66,8 +66,18 @@ final class Charts {
     }
 
     /** Lines through (x, y) points, one per series name; log-scaled x when {@code logX}. */
+    private static LogAxis logAxis(String label) {
+        LogAxis a = new LogAxis(label);
+        a.setBase(10);
+        // Plain numbers at powers of ten, not 10^0.3 exponents.
+        a.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        a.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
+        a.setSmallestValue(0.5);
+        return a;
+    }
+
     static void lines(Path file, String title, String xLabel, String yLabel, Map<String, Map<Double, Double>> series,
-                      boolean logX) {
+                      boolean logX, boolean logY) {
         XYSeriesCollection data = new XYSeriesCollection();
         series.forEach((name, points) -> {
             XYSeries s = new XYSeries(name);
@@ -78,19 +88,10 @@ final class Charts {
             });
             data.addSeries(s);
         });
-        NumberAxis y = new NumberAxis(yLabel);
-        XYPlot plot;
-        if (logX) {
-            LogAxis x = new LogAxis(xLabel);
-            x.setBase(10);
-            // Plain numbers at powers of ten, not 10^0.3 exponents.
-            x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-            x.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
-            x.setSmallestValue(0.5);
-            plot = new XYPlot(data, x, y, new XYLineAndShapeRenderer(true, true));
-        } else {
-            plot = new XYPlot(data, new NumberAxis(xLabel), y, new XYLineAndShapeRenderer(true, true));
-        }
+        // Series a decade or more apart (ceiling vs Spark, defaults vs tuned) need a log scale to be read at all.
+        org.jfree.chart.axis.ValueAxis y = logY ? logAxis(yLabel) : new NumberAxis(yLabel);
+        org.jfree.chart.axis.ValueAxis x = logX ? logAxis(xLabel) : new NumberAxis(xLabel);
+        XYPlot plot = new XYPlot(data, x, y, new XYLineAndShapeRenderer(true, true));
         for (int i = 0; i < data.getSeriesCount(); i++) {
             plot.getRenderer().setSeriesPaint(i, PALETTE[i % PALETTE.length]);
         }

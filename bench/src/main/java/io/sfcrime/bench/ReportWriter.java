@@ -240,8 +240,7 @@ public final class ReportWriter {
         byProfile.forEach((p, points) -> {
             Optional<LatencyPoint> best = points.stream().filter(LatencyPoint::sustained)
                     .max(Comparator.comparingDouble(LatencyPoint::targetRate));
-            Optional<LatencyPoint> lowest = points.stream().filter(l -> l.p95Ms() != null)
-                    .min(Comparator.comparingDouble(LatencyPoint::targetRate));
+            Optional<LatencyPoint> lowest = lowestMeasured(points);
             parts.add("`" + p + "` " + best.map(l -> String.format(Locale.ROOT,
                     "sustains %s rows/s with p95 %s ms", n0(l.targetRate()), n0(l.p95Ms())))
                     .orElse(lowest.map(l -> String.format(Locale.ROOT,
@@ -277,10 +276,15 @@ public final class ReportWriter {
             latencyByProfile().forEach((p, points) -> {
                 Optional<LatencyPoint> s = points.stream().filter(LatencyPoint::sustained)
                         .max(Comparator.comparingDouble(LatencyPoint::targetRate));
+                Optional<LatencyPoint> lowest = lowestMeasured(points);
                 md.append(String.format(Locale.ROOT, "| `%s`: p95 < 1 s at a sustained rate | %s | %s |%n", p,
                         s.map(l -> String.format(Locale.ROOT, "%s rows/s: p50 %s, p95 %s, p99 %s ms",
                                 n0(l.targetRate()), n0(l.p50Ms()), n0(l.p95Ms()), n0(l.p99Ms())))
-                                .orElse("no rate sustained"), s.isPresent() ? "met" : "**missed**"));
+                                .orElse("no rate sustained" + lowest.map(l -> String.format(Locale.ROOT,
+                                        "; p95 %s ms at %s rows/s", n0(l.p95Ms()), n0(l.targetRate()))).orElse("")),
+                        s.isPresent() ? "met" : "**missed**" + lowest.map(l -> String.format(Locale.ROOT,
+                                " (p95 %.1f× the goal at the lowest rate)", l.p95Ms() / Bench.LATENCY_P95_GOAL_MS))
+                                .orElse("")));
             });
         }
         md.append('\n');
@@ -312,6 +316,21 @@ public final class ReportWriter {
             baseline().ifPresent(d -> why.add("Best vs defaults: the defaults' steady batch " + phases(d)
                     + " The best profile's: " + phases(best.get())));
         }
+        if (r.latency() != null) {
+            latencyByProfile().forEach((p, points) -> {
+                if (points.stream().anyMatch(LatencyPoint::sustained)) {
+                    return;
+                }
+                String at = lowestMeasured(points).map(l -> String.format(Locale.ROOT, " p95 %s ms at %s rows/s.",
+                        n0(l.p95Ms()), n0(l.targetRate()))).orElse("");
+                String batches = run(p).map(x -> " A record waits for the batch in flight, then for its own, and "
+                        + "this profile's steady batch (at " + batchSize(x) + " per batch) is long: " + phases(x)
+                        + Optional.ofNullable(x.settings().get("spark.sql.shuffle.partitions"))
+                        .map(n -> " Every batch runs " + n + " state-store tasks (spark.sql.shuffle.partitions).")
+                        .orElse("")).orElse(" It has no throughput run to show its batches.");
+                why.add("Latency of `" + p + "`:" + at + batches);
+            });
+        }
         if (Stats.ratio(ours, tool) < Bench.GOAL_PRODUCER_VS_TOOL) {
             why.add("Producer vs tool:" + cpuSentence("producer").orElse(" no CPU profile of our producer was recorded.")
                     + cpuSentence("kafka-perf-tool").orElse(""));
@@ -321,6 +340,15 @@ public final class ReportWriter {
             why.forEach(w -> md.append("- ").append(w).append('\n'));
             md.append('\n');
         }
+    }
+
+    private static Optional<LatencyPoint> lowestMeasured(List<LatencyPoint> points) {
+        return points.stream().filter(l -> l.p95Ms() != null).min(Comparator.comparingDouble(LatencyPoint::targetRate));
+    }
+
+    private static String batchSize(Run run) {
+        Long b = run.maxOffsetsPerTrigger();
+        return b == null ? "?" : b == 0 ? "all available" : String.format(Locale.ROOT, "%,d", b);
     }
 
     private Optional<CpuProfile.Summary> cpuProfile(String name) {
@@ -571,14 +599,14 @@ public final class ReportWriter {
         }
         if (!shuffle.isEmpty()) {
             Charts.lines(dir.resolve("bench-shuffle.png"), "Rows per second by spark.sql.shuffle.partitions",
-                    "spark.sql.shuffle.partitions", "rows/s", shuffle, true);
+                    "spark.sql.shuffle.partitions", "rows/s", shuffle, true, false);
         }
         if (r.latency() != null && !r.latency().isEmpty()) {
             Map<String, Map<Double, Double>> s = Charts.newSeries();
             r.latency().forEach(l -> s.computeIfAbsent(l.profile(), k -> new TreeMap<>()).put(l.targetRate(),
                     l.p95Ms()));
             Charts.lines(dir.resolve("bench-latency.png"), "p95 latency (produce to result row)",
-                    "producer rate (rows/s)", "p95 ms", s, false);
+                    "producer rate (rows/s)", "p95 ms (log scale)", s, false, true);
         }
         if (r.scaling() != null) {
             for (String series : List.of("records", "windows")) {
@@ -588,7 +616,8 @@ public final class ReportWriter {
                         : p.windows()), p.rowsPerSecond()));
                 if (!s.isEmpty()) {
                     Charts.lines(dir.resolve("bench-scaling-" + series + ".png"), "Rows per second by " + series,
-                            series.equals("records") ? "records (N)" : "distinct hourly windows", "rows/s", s, true);
+                            series.equals("records") ? "records (N)" : "distinct hourly windows", "rows/s (log scale)", s,
+                            true, true);
                 }
             }
         }

@@ -249,7 +249,7 @@ class ChartTest {
         // Tuning is not duplicated into the static conf (it would roll the driver on every retune).
         assertThat(conf).doesNotContainKeys("spark.executor.instances", "spark.sql.shuffle.partitions");
         ConfigMap tuning = Chart.one(docs, ConfigMap.class, full("tuning"));
-        assertThat(tuning.getData()).containsEntry("spark.sql.shuffle.partitions", "2")
+        assertThat(tuning.getData()).containsEntry("spark.sql.shuffle.partitions", "1")
                 .containsEntry("source.maxOffsetsPerTrigger", "100000").containsEntry("console.topN", "20");
     }
 

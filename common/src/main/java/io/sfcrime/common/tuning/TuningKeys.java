@@ -13,10 +13,13 @@ import java.util.function.Function;
  * through to the SparkSession unchecked and apply as {@link ApplyMode#DRIVER_RESTART}.
  */
 public final class TuningKeys {
-    public static final Setting SHUFFLE_PARTITIONS = new Setting("spark.sql.shuffle.partitions", SettingType.INT, 2,
+    public static final Setting SHUFFLE_PARTITIONS = new Setting("spark.sql.shuffle.partitions", SettingType.INT, 1,
             ApplyMode.FIXED_BY_CHECKPOINT,
             "Partitions of the aggregation state. Each is a state-store task in every batch, so a small number "
-                    + "suits a few cores; Spark's default of 200 costs seconds per batch even when the batch is empty.",
+                    + "suits a few cores; Spark's default of 200 costs seconds per batch even when the batch is empty. "
+                    + "1 measured fastest on 2 cores (docs/tuning-report.md, 2 within its spread); with one partition "
+                    + "the stateful stage runs on one core, so give a job whose state or input outgrows a core one "
+                    + "per executor core.",
             atLeast(1));
     public static final Setting CHECKPOINT_FILE_MANAGER = new Setting("spark.sql.streaming.checkpointFileManagerClass",
             SettingType.STRING, "org.apache.spark.sql.execution.streaming.FileSystemBasedCheckpointFileManager",

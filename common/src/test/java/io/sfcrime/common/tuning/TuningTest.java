@@ -29,10 +29,10 @@ class TuningTest {
     @Test
     void defaultsCoverEveryKey() {
         Tuning t = Tuning.defaults();
-        assertThat(t.getInt(TuningKeys.SHUFFLE_PARTITIONS)).isEqualTo(2);
+        assertThat(t.getInt(TuningKeys.SHUFFLE_PARTITIONS)).isEqualTo(1);
         assertThat(t.getDuration(TuningKeys.WINDOW_DURATION)).isEqualTo(Duration.ofHours(1));
         assertThat(t.asStrings().keySet()).hasSize(TuningKeys.ALL.size());
-        assertThat(t.sparkConf()).containsEntry("spark.sql.shuffle.partitions", "2")
+        assertThat(t.sparkConf()).containsEntry("spark.sql.shuffle.partitions", "1")
                 .doesNotContainKey("source.maxOffsetsPerTrigger");
     }
 

@@ -280,7 +280,7 @@ public final class Bench {
                 + "%.1f s", rate, mb, seconds) : "FAILED " + error);
         return new Results.Repetition(rep, error == null, error, generated.records(), Results.num(rate),
                 Results.num(rate), Results.num(seconds), c.wallSeconds(), null, null, null, null,
-                Results.num(c.peakRssMb()), Results.num(Child.peakHeapMb(gcLog)), Results.num(mb), null, null, null,
+                Results.num(c.peakRssMb()), Results.num(Child.GcHeap.read(gcLog).peakMb()), Results.num(mb), null, null, null,
                 null, null, rel(c.log()), null);
     }
 
@@ -355,7 +355,7 @@ public final class Bench {
                 "%.0f records/s, %.1f MB/s", rate, mb) : "FAILED " + error);
         return new Results.Repetition(rep, error == null, error, generated.records(), Results.num(rate),
                 Results.num(rate), Results.num(generated.records() / rate), c.wallSeconds(), null, null, null,
-                null, Results.num(c.peakRssMb()), Results.num(Child.peakHeapMb(gcLog)), Results.num(mb), null, null,
+                null, Results.num(c.peakRssMb()), Results.num(Child.GcHeap.read(gcLog).peakMb()), Results.num(mb), null, null,
                 null, null, null, rel(c.log()), null);
     }
 
@@ -443,13 +443,14 @@ public final class Bench {
             long records = t.path("records").asLong();
             long keys = t.path("distinct_keys").asLong();
             long hazard = t.path("late_hazard").asLong();
+            Child.GcHeap heap = Child.GcHeap.read(gcLog);
             log.info("%s r%d: %.0f rows/s (median of chunks), %.0f overall, %d records in %.2f s, %d keys", name,
                     rep, rate, overall, records, seconds, keys);
             return new CeilingOutcome(new Results.Repetition(rep, true, null, records, Results.num(rate),
                     Results.num(overall), seconds, c.wallSeconds(), null, null, null, null,
-                    Results.num(c.peakRssMb()), Results.num(Child.peakHeapMb(gcLog)),
+                    Results.num(c.peakRssMb()), Results.num(heap.peakMb()),
                     Results.num(t.path("bytes").asLong() / 1e6 / seconds), keys, 0L, null, null, null, rel(c.log()), null),
-                    counts, hazard, keys, Child.heapAfterGcMb(gcLog));
+                    counts, hazard, keys, heap.afterGcMb());
         } catch (RuntimeException | IOException e) {
             return new CeilingOutcome(failedRep(rep, "unreadable output: " + e.getMessage(), c), null, 0, 0,
                     Double.NaN);
@@ -511,7 +512,7 @@ public final class Bench {
             String error = exit == -1 ? "timed out after " + o.runTimeout().toMinutes() + " min" : "exit " + exit;
             log.info("spark %s: FAILED %s\n%s", id, error, c.tail(15));
             return new SparkOutcome(failedRep(rep, error + ": " + c.tail(3), c), List.of(), null,
-                    Child.heapAfterGcMb(gcLog));
+                    Child.GcHeap.read(gcLog).afterGcMb());
         }
         List<SparkProgress.Batch> batches;
         CountsReport counts;
@@ -521,9 +522,10 @@ public final class Bench {
         } catch (RuntimeException e) {
             log.info("spark %s: FAILED unreadable output: %s", id, e.getMessage());
             return new SparkOutcome(failedRep(rep, "unreadable output: " + e.getMessage(), c), List.of(), null,
-                    Child.heapAfterGcMb(gcLog));
+                    Child.GcHeap.read(gcLog).afterGcMb());
         }
         SparkProgress.Summary s = SparkProgress.summarize(batches);
+        Child.GcHeap heap = Child.GcHeap.read(gcLog);
         List<String> diff = expected == null ? List.of("no ceiling counts to compare with")
                 : checkCounts(expected, counts, lateHazard);
         boolean match = diff.isEmpty();
@@ -531,14 +533,14 @@ public final class Bench {
         log.info("spark %s: %s%.0f rows/s (median of %d batches%s), drain %.1f s, batch p50 %.0f ms p95 %.0f ms,"
                         + " wall %.1f s, RSS %.0f MB, heap %.0f MB", id, match ? "" : "INVALID ", s.rowsPerSecond(),
                 s.dataBatches(), s.warmupIncluded() ? ", warm-up included" : "", s.drainSeconds(), s.batchP50Ms(),
-                s.batchP95Ms(), c.wallSeconds(), c.peakRssMb(), Child.peakHeapMb(gcLog));
+                s.batchP95Ms(), c.wallSeconds(), c.peakRssMb(), heap.peakMb());
         return new SparkOutcome(new Results.Repetition(rep, match, error, s.rows(), Results.num(s.rowsPerSecond()),
                 Results.num(s.drainRowsPerSecond()), Results.num(s.drainSeconds()), c.wallSeconds(), s.dataBatches(),
                 Results.num(s.batchP50Ms()), Results.num(s.batchP95Ms()), Results.num(s.batchMaxMs()),
-                Results.num(c.peakRssMb()), Results.num(Child.peakHeapMb(gcLog)),
+                Results.num(c.peakRssMb()), Results.num(heap.peakMb()),
                 Results.num(s.drainRowsPerSecond() * meanRecordBytes / 1e6), s.stateRows(),
                 counts.lateRowsDropped(), match, diff, s.phaseMsMedian(), rel(c.log()),
-                Results.num(s.otherQueriesBusySeconds())), batches, counts, Child.heapAfterGcMb(gcLog));
+                Results.num(s.otherQueriesBusySeconds())), batches, counts, heap.afterGcMb());
     }
 
     /**

@@ -72,11 +72,11 @@ final class LatencyRun {
             // neither are the first minutes of batches, which the JIT is still compiling (a small batch takes twice
             // as long then as later). So the lowest rate runs unmeasured first, or in quick mode one short burst.
             double warmRate = o.latencyRates().stream().mapToDouble(Double::doubleValue).min().orElse(0);
-            long warmRecords = o.latencyWarmup().isZero() || warmRate <= 0 ? WARMUP_BURST
-                    : Math.max(WARMUP_BURST, Math.round(warmRate * o.latencyWarmup().toSeconds()));
+            boolean paced = !o.latencyWarmup().isZero() && warmRate > 0;
+            long warmRecords = paced ? Math.max(WARMUP_BURST, Math.round(warmRate * o.latencyWarmup().toSeconds()))
+                    : WARMUP_BURST;
             Path warm = generate(dir.resolve("warmup.ndjson"), warmRecords, 0);
-            String err = bench.produce(topic, warm, dir.resolve("warmup"), warmRecords,
-                    warmRecords == WARMUP_BURST ? 0 : warmRate);
+            String err = bench.produce(topic, warm, dir.resolve("warmup"), warmRecords, paced ? warmRate : 0);
             produced += warmRecords;
             Files.deleteIfExists(warm);
             if (err != null || !waitFor(progress, produced, WARMUP_TIMEOUT, spark)) {

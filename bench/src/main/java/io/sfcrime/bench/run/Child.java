@@ -147,34 +147,31 @@ public final class Child implements AutoCloseable {
      * The largest heap occupancy at the start of any GC in a unified GC log ({@code -Xlog:gc:file=...}): lines
      * such as {@code Pause Young (Normal) (G1 Evacuation Pause) 120M->30M(256M)}. NaN if the log has none.
      */
-    /** The largest heap occupancy before a collection, from -Xlog:gc: what the heap had to hold at its fullest. */
-    public static double peakHeapMb(Path gcLog) {
-        return maxGcMb(gcLog, 1);
-    }
-
     /**
-     * The largest heap occupancy right after a collection: live data plus what that collection left (old regions a
-     * young pause does not touch). Unlike the peak, it does not grow with -Xmx, so runs with different heaps compare.
+     * Heap figures of one process from its -Xlog:gc file, NaN when there is none. {@code peakMb}: the largest
+     * occupancy before a collection, what the heap had to hold at its fullest. {@code afterGcMb}: the largest
+     * occupancy right after one, live data plus what that collection left (old regions a young pause does not
+     * touch); unlike the peak it does not grow with -Xmx, so runs with different heaps compare.
      */
-    public static double heapAfterGcMb(Path gcLog) {
-        return maxGcMb(gcLog, 2);
-    }
-
-    private static double maxGcMb(Path gcLog, int group) {
-        if (gcLog == null || !Files.exists(gcLog)) {
-            return Double.NaN;
-        }
-        try {
-            long max = -1;
-            for (String line : Files.readAllLines(gcLog)) {
-                Matcher m = GC_HEAP.matcher(line);
-                if (m.find()) {
-                    max = Math.max(max, Long.parseLong(m.group(group)));
-                }
+    public record GcHeap(double peakMb, double afterGcMb) {
+        public static GcHeap read(Path gcLog) {
+            if (gcLog == null || !Files.exists(gcLog)) {
+                return new GcHeap(Double.NaN, Double.NaN);
             }
-            return max < 0 ? Double.NaN : max;
-        } catch (IOException e) {
-            return Double.NaN;
+            try {
+                long before = -1;
+                long after = -1;
+                for (String line : Files.readAllLines(gcLog)) {
+                    Matcher m = GC_HEAP.matcher(line);
+                    if (m.find()) {
+                        before = Math.max(before, Long.parseLong(m.group(1)));
+                        after = Math.max(after, Long.parseLong(m.group(2)));
+                    }
+                }
+                return before < 0 ? new GcHeap(Double.NaN, Double.NaN) : new GcHeap(before, after);
+            } catch (IOException e) {
+                return new GcHeap(Double.NaN, Double.NaN);
+            }
         }
     }
 

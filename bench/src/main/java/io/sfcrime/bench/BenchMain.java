@@ -1,5 +1,7 @@
 package io.sfcrime.bench;
 
+import io.sfcrime.bench.report.ReportWriter;
+import io.sfcrime.bench.study.Study;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-/** {@code bin/bench}: the tuning study of issue 7. Thin: options in, {@link Bench} runs, exit code out. */
+/** {@code bin/bench}: the tuning study. Thin: options in, {@link Bench} runs, exit code out. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measures the pipeline: a hand-written ceiling, Spark's defaults and every profile of the "
                 + "sweep file (checked count for count against the ceiling), our producer against Kafka's tool, "
@@ -40,14 +42,15 @@ public final class BenchMain implements Callable<Integer> {
             + "profiles, a short latency probe, no scaling; output under bench/target/quick, never docs/.")
     boolean quick;
 
-    @Option(names = "--profiles", description = "Sweep file. Default: bench/profiles.yaml.")
+    @Option(names = "--profiles", description = "Sweep file. Default: bench/profiles.yaml (--render: the one the "
+            + "results file names).")
     Path profiles;
 
     @Option(names = "--only", split = ",", description = "Run only these profiles (the baseline always runs).")
     List<String> only = new ArrayList<>();
 
-    @Option(names = "--skip", split = ",", description = "Parts to leave out: producer (Kafka's tool and repetitions of ours), ceiling, spark, "
-            + "latency, scaling.")
+    @Option(names = "--skip", split = ",", description = "Studies to leave out: producer (Kafka's tool and "
+            + "repetitions of ours), ceiling, spark, profile, latency, scaling.")
     Set<String> skip = new HashSet<>();
 
     @Option(names = "--spark-java-opts", defaultValue = "-Xmx2g",
@@ -105,14 +108,16 @@ public final class BenchMain implements Callable<Integer> {
         Path imgDir = quick ? quickDir.resolve("img") : reportFile.toAbsolutePath().getParent().resolve("img");
         if (render != null) {
             Results.File f = Results.read(render);
-            new ReportWriter(f, root.relativize(render.toAbsolutePath()).toString()).write(reportFile, imgDir);
+            Profiles sweep = Profiles.read(profiles != null ? profiles : root.resolve(f.config().profilesFile()));
+            new ReportWriter(f, sweep, root.relativize(render.toAbsolutePath()).toString()).write(reportFile, imgDir);
             System.err.println("bench: rendered " + reportFile + " from " + render);
             return 0;
         }
+        List<String> studies = Bench.STUDIES.stream().map(Study::name).toList();
         for (String s : skip) {
-            if (!BenchOptions.PARTS.contains(s)) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--skip: unknown part '" + s
-                        + "', expected one of " + BenchOptions.PARTS);
+            if (!studies.contains(s)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--skip: unknown study '" + s
+                        + "', expected one of " + studies);
             }
         }
         if (n < 1 || r < 1 || p < 1) {

@@ -14,10 +14,9 @@ public record BenchOptions(Path root, long n, int r, int p, boolean quick, Path 
                            String sparkJavaOpts, Duration runTimeout,
                            List<Double> latencyRates, Duration latencyPhase, Duration latencyWarmup,
                            List<Long> scalingRecords, List<Integer> scalingWindows, long seed) {
-    public static final Set<String> PARTS = Set.of("producer", "ceiling", "spark", "profile", "latency", "scaling");
-
-    public boolean runs(String part) {
-        return !skip.contains(part);
+    /** Whether the study of this name runs ({@code --skip} leaves it out). */
+    public boolean runs(String study) {
+        return !skip.contains(study);
     }
 
     public Path radioCodes() {
@@ -26,5 +25,11 @@ public record BenchOptions(Path root, long n, int r, int p, boolean quick, Path 
 
     public Path bin(String launcher) {
         return root.resolve("bin").resolve(launcher);
+    }
+
+    /** {@code p} relative to the project root when it is inside it, as results and reports name files. */
+    public String rel(Path p) {
+        Path abs = p.toAbsolutePath();
+        return abs.startsWith(root) ? root.relativize(abs).toString() : abs.toString();
     }
 }

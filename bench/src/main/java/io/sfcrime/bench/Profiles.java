@@ -1,7 +1,12 @@
 package io.sfcrime.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.sfcrime.common.tuning.InvalidTuningException;
 import io.sfcrime.common.tuning.Tuning;
@@ -14,31 +19,59 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The sweep file ({@code bench/profiles.yaml}): {@code base} settings every Spark run gets, the name of the
- * {@code baseline} profile that ratios are taken against, and a list of {@code profiles}, each a name, a group, a
- * description, whether the quick mode runs it, and flat tuning keys. Every profile's merged settings are
- * validated by {@link Tuning#fromMap} when the file is read, so a typo fails before the first run, not an hour in.
+ * The sweep file ({@code bench/profiles.yaml}): {@code base} settings every Spark run gets and a list of
+ * {@code profiles}, each a name, a group, a description, a {@link Role}, the words the report says about it, whether
+ * the quick and latency modes run it, and flat tuning keys. Every profile's merged settings are validated by
+ * {@link Tuning#fromMap} when the file is read, so a typo fails before the first run, not an hour in.
  */
 public final class Profiles {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9.-]*");
     /** Names the harness gives its own runs; a profile may not take them. */
     static final Set<String> RESERVED = Set.of("ceiling", "producer", "kafka-perf-tool");
 
-    /** One Spark configuration to measure; {@code settings} are merged over the file's base. */
-    public record Profile(String name, String group, String description, boolean quick, boolean latency,
-                          String compareTo, Map<String, String> settings) {
+    /** What the report does with a profile besides its table row and its effect against {@code compare_to}. */
+    public enum Role {
+        /** A change measured against the profile it names in {@code compare_to}. */
+        VARIANT,
+        /** Spark's defaults at the comparison batch size: every "× defaults" ratio. Exactly one profile. */
+        BASELINE,
+        /** A point of the rows/s by spark.sql.shuffle.partitions chart (with the baseline). */
+        SHUFFLE_SWEEP,
+        /** A published answer measured as given: its {@code report} text, with {rate} and {effect} filled in. */
+        ANSWER,
+        /** A setting that should change nothing here: its {@code report} text, then whether the numbers agree. */
+        NO_EFFECT;
+
+        @JsonValue
+        public String yamlName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** One Spark configuration to measure; {@code settings} are merged over the file's base when it is read. */
+    public record Profile(String name, String group, String description, Role role, String report, boolean quick,
+                          boolean latency, String compareTo, Map<String, String> settings) {
         public Profile {
-            settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+            group = group == null ? "other" : group;
+            description = description == null ? "" : description;
+            role = role == null ? Role.VARIANT : role;
+            settings = settings == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+        }
+
+        /** A variant of this profile run by the harness itself (scaling), under another name and settings. */
+        public Profile derive(String newName, String newGroup, Map<String, String> newSettings) {
+            return new Profile(newName, newGroup, description, Role.VARIANT, null, false, false, null, newSettings);
         }
 
         public Tuning tuning() {
@@ -50,13 +83,14 @@ public final class Profiles {
         }
     }
 
+    private record Sweep(Map<String, String> base, List<Profile> profiles) {
+    }
+
     private final Map<String, String> base;
-    private final String baseline;
     private final List<Profile> profiles;
 
-    private Profiles(Map<String, String> base, String baseline, List<Profile> profiles) {
-        this.base = Collections.unmodifiableMap(base);
-        this.baseline = baseline;
+    private Profiles(Map<String, String> base, List<Profile> profiles) {
+        this.base = base;
         this.profiles = List.copyOf(profiles);
     }
 
@@ -66,7 +100,7 @@ public final class Profiles {
 
     /** The profile every other is compared with: Spark's defaults at the comparison batch size. */
     public Profile baseline() {
-        return find(baseline).orElseThrow();
+        return profiles.stream().filter(p -> p.role() == Role.BASELINE).findFirst().orElseThrow();
     }
 
     public List<Profile> all() {
@@ -81,12 +115,9 @@ public final class Profiles {
         return profiles.stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
-    /** A profile made on the fly (scaling, best-of), validated like the file's: base, then the given settings. */
-    public Profile derive(String name, String group, String description, Map<String, String> settings) {
-        Map<String, String> merged = new LinkedHashMap<>(base);
-        merged.putAll(settings);
-        validate(name, merged);
-        return new Profile(name, group, description, false, false, null, merged);
+    /** The role of the profile a run was measured with; a run of no profile of this file is a variant. */
+    public Role role(String name) {
+        return find(name).map(Profile::role).orElse(Role.VARIANT);
     }
 
     public static Profiles read(Path file) {
@@ -98,80 +129,84 @@ public final class Profiles {
     }
 
     public static Profiles parse(String yaml, String source) {
-        JsonNode root;
+        Sweep sweep;
         try {
-            root = YAML.readTree(yaml);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(source + " is not valid YAML: " + e.getMessage(), e);
+            sweep = YAML.readValue(yaml, Sweep.class);
+        } catch (JsonMappingException e) {
+            throw new IllegalArgumentException(source + mistake(e), e);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(source + " is not valid YAML: " + e.getOriginalMessage(), e);
         }
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException(source + " must be a mapping with base, baseline and profiles");
-        }
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!Set.of("base", "baseline", "profiles").contains(f)) {
-                throw new IllegalArgumentException(source + ": unknown top-level key '" + f
-                        + "' (expected base, baseline, profiles)");
-            }
-        }
-        Map<String, String> base = flat(root.get("base"), source + " base");
-        JsonNode list = root.get("profiles");
-        if (list == null || !list.isArray() || list.isEmpty()) {
+        if (sweep == null || sweep.profiles() == null || sweep.profiles().isEmpty()) {
             throw new IllegalArgumentException(source + ": 'profiles' must be a non-empty list");
         }
+        Map<String, String> base = flat(sweep.base(), source + " base");
         List<Profile> profiles = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        int index = 0;
-        for (JsonNode p : list) {
-            String where = source + " profiles[" + index + "]";
-            if (!p.isObject()) {
-                throw new IllegalArgumentException(where + " must be a mapping");
-            }
-            for (Iterator<String> it = p.fieldNames(); it.hasNext(); ) {
-                String f = it.next();
-                if (!Set.of("name", "group", "description", "quick", "latency", "compare_to", "settings").contains(f)) {
-                    throw new IllegalArgumentException(where + ": unknown key '" + f
-                            + "' (expected name, group, description, quick, latency, compare_to, settings)");
-                }
-            }
-            String name = p.path("name").asText("");
-            if (!NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException(where + ": name '" + name
+        for (Profile p : sweep.profiles()) {
+            String where = source + " profiles[" + profiles.size() + "]";
+            if (p.name() == null || !NAME.matcher(p.name()).matches()) {
+                throw new IllegalArgumentException(where + ": name '" + p.name()
                         + "' must be lower-case letters, digits, dots and dashes");
             }
-            if (RESERVED.contains(name)) {
-                throw new IllegalArgumentException(where + ": name '" + name + "' is reserved for the harness");
+            if (RESERVED.contains(p.name())) {
+                throw new IllegalArgumentException(where + ": name '" + p.name() + "' is reserved for the harness");
             }
-            if (!names.add(name)) {
-                throw new IllegalArgumentException(where + ": duplicate profile name '" + name + "'");
+            if (!names.add(p.name())) {
+                throw new IllegalArgumentException(where + ": duplicate profile name '" + p.name() + "'");
             }
-            where = source + " profile '" + name + "'";
+            where = source + " profile '" + p.name() + "'";
             Map<String, String> merged = new LinkedHashMap<>(base);
-            merged.putAll(flat(p.get("settings"), where + " settings"));
+            merged.putAll(flat(p.settings(), where + " settings"));
             validate(where, merged);
-            profiles.add(new Profile(name, p.path("group").asText("other"), p.path("description").asText(""),
-                    p.path("quick").asBoolean(false), p.path("latency").asBoolean(false),
-                    p.hasNonNull("compare_to") ? p.get("compare_to").asText() : null, merged));
-            index++;
+            if ((p.role() == Role.ANSWER || p.role() == Role.NO_EFFECT) && (p.report() == null || p.report().isBlank())) {
+                throw new IllegalArgumentException(where + ": role " + p.role().yamlName() + " needs the report text");
+            }
+            profiles.add(new Profile(p.name(), p.group(), p.description(), p.role(), p.report(), p.quick(), p.latency(),
+                    p.compareTo(), merged));
         }
-        String baseline = root.path("baseline").asText("");
         for (Profile p : profiles) {
             if (p.compareTo() != null && !names.contains(p.compareTo())) {
                 throw new IllegalArgumentException(source + " profile '" + p.name() + "': compare_to '"
                         + p.compareTo() + "' is not one of the profiles");
             }
         }
-        if (!names.contains(baseline)) {
-            throw new IllegalArgumentException(source + ": baseline '" + baseline + "' is not one of the profiles "
-                    + names);
+        long baselines = profiles.stream().filter(p -> p.role() == Role.BASELINE).count();
+        if (baselines != 1) {
+            throw new IllegalArgumentException(source + ": exactly one profile needs role baseline, found " + baselines);
         }
-        return new Profiles(base, baseline, profiles);
+        return new Profiles(Collections.unmodifiableMap(base), profiles);
+    }
+
+    /** Where in the file a mapping error is ("profiles[3].settings"), and what is wrong there. */
+    private static String mistake(JsonMappingException e) {
+        List<JsonMappingException.Reference> path = e.getPath();
+        if (e instanceof UnrecognizedPropertyException u) {
+            return at(path.subList(0, path.size() - 1)) + ": unknown key '" + u.getPropertyName() + "' (expected "
+                    + String.join(", ", u.getKnownPropertyIds().stream().map(Object::toString).sorted().toList()) + ")";
+        }
+        if (path.isEmpty()) {
+            return " must be a mapping with base and profiles";
+        }
+        String key = path.get(path.size() - 1).getFieldName();
+        if (e instanceof MismatchedInputException && path.size() > 1 && "settings".equals(path.get(path.size() - 2)
+                .getFieldName())) {
+            return at(path) + ": '" + key + "' needs a single value (flat keys such as spark.sql.shuffle.partitions: 4)";
+        }
+        return at(path) + ": " + e.getOriginalMessage();
+    }
+
+    private static String at(List<JsonMappingException.Reference> path) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : path) {
+            sb.append(r.getIndex() >= 0 ? "[" + r.getIndex() + "]" : (sb.isEmpty() ? " " : ".") + r.getFieldName());
+        }
+        return sb.toString();
     }
 
     private static void validate(String where, Map<String, String> settings) {
         try {
-            Tuning t = Tuning.fromMap(settings);
-            if (t.getBoolean(TuningKeys.DEDUPE)) {
+            if (Tuning.fromMap(settings).getBoolean(TuningKeys.DEDUPE)) {
                 throw new IllegalArgumentException(where + ": query.dedupe=true cannot be checked against the "
                         + "ceiling, which counts every valid record");
             }
@@ -180,23 +215,18 @@ public final class Profiles {
         }
     }
 
-    /** Flat {@code key: scalar} only: a nested mapping here is almost always an indentation mistake. */
-    private static Map<String, String> flat(JsonNode node, String where) {
+    /** Flat {@code key: scalar} only: an empty value is almost always an indentation mistake. */
+    private static Map<String, String> flat(Map<String, String> settings, String where) {
         Map<String, String> out = new LinkedHashMap<>();
-        if (node == null || node.isNull()) {
-            return out;
+        if (settings != null) {
+            settings.forEach((k, v) -> {
+                if (v == null) {
+                    throw new IllegalArgumentException(where + ": '" + k
+                            + "' needs a single value (flat keys such as spark.sql.shuffle.partitions: 4)");
+                }
+                out.put(k, v);
+            });
         }
-        if (!node.isObject()) {
-            throw new IllegalArgumentException(where + " must be a mapping of tuning key: value");
-        }
-        node.fields().forEachRemaining(e -> {
-            JsonNode v = e.getValue();
-            if (!v.isValueNode() || v.isNull()) {
-                throw new IllegalArgumentException(where + ": '" + e.getKey()
-                        + "' needs a single value (flat keys such as spark.sql.shuffle.partitions: 4)");
-            }
-            out.put(e.getKey(), v.asText());
-        });
         return out;
     }
 }

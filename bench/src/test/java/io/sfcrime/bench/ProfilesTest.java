@@ -4,7 +4,6 @@ import io.sfcrime.common.tuning.TuningKeys;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,9 +12,9 @@ class ProfilesTest {
     private static final String MINIMAL = """
             base:
               console.topN: 0
-            baseline: defaults
             profiles:
               - name: defaults
+                role: baseline
                 quick: true
                 settings:
                   spark.sql.shuffle.partitions: 200
@@ -29,7 +28,7 @@ class ProfilesTest {
             """;
 
     @Test
-    void shippedSweepFileCoversTheIssuesList() {
+    void shippedSweepFileCoversEveryGroupAndRole() {
         // Surefire runs in the module's directory.
         Path file = Path.of("profiles.yaml");
         Profiles p = Profiles.read(file);
@@ -54,19 +53,10 @@ class ProfilesTest {
         });
         assertThat(p.quick()).isNotEmpty().allMatch(pr -> pr.maxOffsetsPerTrigger() > 0);
         assertThat(p.all()).allMatch(pr -> pr.compareTo() == null || p.find(pr.compareTo()).isPresent());
-    }
-
-    @Test
-    void theWindowsSeriesComparesTheBestProfileOnTheOtherStateStore() {
-        Profiles.Profile hdfs = new Profiles.Profile("best", "g", "d", false, false, null,
-                Map.of("spark.sql.shuffle.partitions", "2"));
-        Profiles.Profile rocks = Bench.withOtherStateStore(hdfs);
-        assertThat(rocks.name()).isEqualTo("best+rocksdb");
-        assertThat(rocks.settings()).containsEntry("spark.sql.shuffle.partitions", "2")
-                .containsEntry(Bench.STATE_STORE_KEY, Bench.ROCKSDB_PROVIDER);
-        Profiles.Profile back = Bench.withOtherStateStore(rocks);
-        assertThat(back.name()).isEqualTo("best+rocksdb+hdfs-state");
-        assertThat(back.settings()).isEqualTo(hdfs.settings());
+        assertThat(p.all()).filteredOn(pr -> pr.role() == Profiles.Role.SHUFFLE_SWEEP).extracting(Profiles.Profile::name)
+                .containsExactly("shuffle-1", "shuffle-2", "shuffle-4", "shuffle-10");
+        assertThat(p.all()).filteredOn(pr -> pr.role() == Profiles.Role.ANSWER || pr.role() == Profiles.Role.NO_EFFECT)
+                .isNotEmpty().allMatch(pr -> pr.report().contains("{effect}"));
     }
 
     @Test
@@ -84,6 +74,21 @@ class ProfilesTest {
         assertThat(small.compareTo()).isEqualTo("defaults");
         assertThat(p.quick()).extracting(Profiles.Profile::name).containsExactly("defaults");
         assertThat(p.find("defaults").orElseThrow().group()).isEqualTo("other");
+        assertThat(p.baseline().name()).isEqualTo("defaults");
+        assertThat(small.role()).isEqualTo(Profiles.Role.VARIANT);
+    }
+
+    @Test
+    void rolesCarryTheReportsWords() {
+        Profiles p = Profiles.parse(MINIMAL.replace("latency: true", "latency: true\n    role: no-effect\n"
+                + "    report: \"`x` alone: {effect}{agreement}.\""), "test");
+        assertThat(p.role("small")).isEqualTo(Profiles.Role.NO_EFFECT);
+        assertThat(p.find("small").orElseThrow().report()).isEqualTo("`x` alone: {effect}{agreement}.");
+        assertThat(p.role("not-a-profile")).isEqualTo(Profiles.Role.VARIANT);
+        assertThatThrownBy(() -> Profiles.parse(MINIMAL.replace("latency: true", "role: answer"), "f"))
+                .hasMessageContaining("profile 'small'").hasMessageContaining("needs the report text");
+        assertThatThrownBy(() -> Profiles.parse(MINIMAL.replace("latency: true", "role: sweeep"), "f"))
+                .hasMessageContaining("f profiles[1].role").hasMessageContaining("sweeep");
     }
 
     @Test
@@ -91,8 +96,7 @@ class ProfilesTest {
         Profiles p = Profiles.parse(MINIMAL.replace("console.topN: 0", "console.topN: 0\n  spark.sql.shuffle.partitions: 7"),
                 "test");
         assertThat(p.find("small").orElseThrow().settings()).containsEntry("spark.sql.shuffle.partitions", "2");
-        assertThat(p.derive("x", "g", "d", Map.of("source.maxOffsetsPerTrigger", "5")).settings())
-                .containsEntry("spark.sql.shuffle.partitions", "7").containsEntry("source.maxOffsetsPerTrigger", "5");
+        assertThat(p.find("defaults").orElseThrow().settings()).containsEntry("spark.sql.shuffle.partitions", "200");
     }
 
     @Test
@@ -110,8 +114,10 @@ class ProfilesTest {
 
     @Test
     void rejectsStructuralMistakes() {
-        assertThatThrownBy(() -> Profiles.parse(MINIMAL.replace("baseline: defaults", "baseline: nope"), "f"))
-                .hasMessageContaining("baseline 'nope'");
+        assertThatThrownBy(() -> Profiles.parse(MINIMAL.replace("role: baseline", "role: variant"), "f"))
+                .hasMessageContaining("exactly one profile needs role baseline, found 0");
+        assertThatThrownBy(() -> Profiles.parse(MINIMAL.replace("latency: true", "role: baseline"), "f"))
+                .hasMessageContaining("exactly one profile needs role baseline, found 2");
         assertThatThrownBy(() -> Profiles.parse(MINIMAL.replace("name: small", "name: defaults"), "f"))
                 .hasMessageContaining("duplicate profile name 'defaults'");
         assertThatThrownBy(() -> Profiles.parse(MINIMAL.replace("name: small", "name: ceiling"), "f"))
@@ -119,15 +125,17 @@ class ProfilesTest {
         assertThatThrownBy(() -> Profiles.parse(MINIMAL.replace("compare_to: defaults", "compare_to: other"), "f"))
                 .hasMessageContaining("compare_to 'other'");
         assertThatThrownBy(() -> Profiles.parse(MINIMAL.replace("latency: true", "latncy: true"), "f"))
-                .hasMessageContaining("unknown key 'latncy'");
+                .hasMessageContaining("f profiles[1]: unknown key 'latncy' (expected compare_to, description, group, "
+                        + "latency, name, quick, report, role, settings)");
         assertThatThrownBy(() -> Profiles.parse(MINIMAL + "extra: 1\n", "f"))
-                .hasMessageContaining("unknown top-level key 'extra'");
+                .hasMessageContaining("f: unknown key 'extra' (expected base, profiles)");
         assertThatThrownBy(() -> Profiles.parse(MINIMAL.replace("      spark.sql.shuffle.partitions: 2",
                 "      spark:\n        sql.shuffle.partitions: 2"), "f"))
-                .hasMessageContaining("'spark' needs a single value");
-        assertThatThrownBy(() -> Profiles.parse("profiles: []\nbaseline: x\n", "f"))
+                .hasMessageContaining("f profiles[0].settings.spark: 'spark' needs a single value");
+        assertThatThrownBy(() -> Profiles.parse("profiles: []\n", "f"))
                 .hasMessageContaining("non-empty list");
-        assertThatThrownBy(() -> Profiles.parse("[1, 2", "f")).hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> Profiles.parse("[1, 2]", "f")).hasMessage("f must be a mapping with base and profiles");
+        assertThatThrownBy(() -> Profiles.parse("base: 'unterminated\n", "f")).hasMessageContaining("not valid YAML");
     }
 
     @Test

@@ -4,7 +4,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -17,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,7 +55,13 @@ public final class Broker implements AutoCloseable {
             if (!c.isAlive()) {
                 throw new IllegalStateException("kafka-local exited before READY:\n" + c.tail(30));
             }
-            sleep(200);
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                c.stop();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while kafka-local started", e);
+            }
         }
         c.stop();
         throw new IllegalStateException("kafka-local not READY within " + START_TIMEOUT.toSeconds() + " s:\n"
@@ -64,10 +70,6 @@ public final class Broker implements AutoCloseable {
 
     public String bootstrap() {
         return bootstrap;
-    }
-
-    public Child child() {
-        return child;
     }
 
     /**
@@ -93,22 +95,7 @@ public final class Broker implements AutoCloseable {
 
     /** Records in the topic: the sum of its partitions' end offsets (topics here are never truncated). */
     public long endOffsetSum(String topic) {
-        try {
-            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-            Map<TopicPartition, OffsetSpec> req = new HashMap<>();
-            d.partitions().forEach(p -> req.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            ListOffsetsResult r = admin.listOffsets(req);
-            long sum = 0;
-            for (var e : r.all().get().values()) {
-                sum += e.offset();
-            }
-            return sum;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot read offsets of " + topic + ": " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return endOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** End offset of each partition. */
@@ -117,7 +104,7 @@ public final class Broker implements AutoCloseable {
             TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
             Map<TopicPartition, OffsetSpec> req = new HashMap<>();
             d.partitions().forEach(p -> req.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            Map<Integer, Long> out = new java.util.TreeMap<>();
+            Map<Integer, Long> out = new TreeMap<>();
             admin.listOffsets(req).all().get().forEach((tp, info) -> out.put(tp.partition(), info.offset()));
             return out;
         } catch (ExecutionException e) {
@@ -135,15 +122,6 @@ public final class Broker implements AutoCloseable {
             // Best effort: only frees disk between runs.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 

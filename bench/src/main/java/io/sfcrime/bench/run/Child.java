@@ -22,7 +22,6 @@ public final class Child implements AutoCloseable {
     private static final Pattern GC_HEAP = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
     private static final Duration GRACE = Duration.ofSeconds(20);
 
-    private final String name;
     private final Process process;
     private final Path log;
     private final long startNanos = System.nanoTime();
@@ -31,7 +30,6 @@ public final class Child implements AutoCloseable {
     private volatile long endNanos;
 
     private Child(String name, Process process, Path log) {
-        this.name = name;
         this.process = process;
         this.log = log;
         this.sampler = new Thread(this::sample, "rss-" + name);
@@ -70,10 +68,6 @@ public final class Child implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    public long pid() {
-        return process.pid();
     }
 
     public boolean isAlive() {
@@ -123,6 +117,16 @@ public final class Child implements AutoCloseable {
         return process.isAlive() ? -1 : process.exitValue();
     }
 
+    /**
+     * Waits for exit (see {@link #waitFor}); null when the process exited with 0, else what went wrong with the
+     * last lines of its log.
+     */
+    public String await(Duration timeout) {
+        int exit = waitFor(timeout);
+        return exit == 0 ? null : (exit == -1 ? "timed out after " + timeout.toMinutes() + " min" : "exit " + exit)
+                + ": " + tail(5);
+    }
+
     public double wallSeconds() {
         return ((endNanos == 0 ? System.nanoTime() : endNanos) - startNanos) / 1e9;
     }
@@ -144,19 +148,18 @@ public final class Child implements AutoCloseable {
     }
 
     /**
-     * The largest heap occupancy at the start of any GC in a unified GC log ({@code -Xlog:gc:file=...}): lines
-     * such as {@code Pause Young (Normal) (G1 Evacuation Pause) 120M->30M(256M)}. NaN if the log has none.
-     */
-    /**
-     * Heap figures of one process from its -Xlog:gc file, NaN when there is none. {@code peakMb}: the largest
-     * occupancy before a collection, what the heap had to hold at its fullest. {@code afterGcMb}: the largest
-     * occupancy right after one, live data plus what that collection left (old regions a young pause does not
-     * touch); unlike the peak it does not grow with -Xmx, so runs with different heaps compare.
+     * Heap figures of one process from its unified GC log ({@code -Xlog:gc:file=...}, lines such as
+     * {@code Pause Young (Normal) (G1 Evacuation Pause) 120M->30M(256M)}), NaN when there is none. {@code peakMb}:
+     * the largest occupancy before a collection, what the heap had to hold at its fullest. {@code afterGcMb}: the
+     * largest occupancy right after one, live data plus what that collection left (old regions a young pause does
+     * not touch); unlike the peak it does not grow with -Xmx, so runs with different heaps compare.
      */
     public record GcHeap(double peakMb, double afterGcMb) {
+        private static final GcHeap UNKNOWN = new GcHeap(Double.NaN, Double.NaN);
+
         public static GcHeap read(Path gcLog) {
             if (gcLog == null || !Files.exists(gcLog)) {
-                return new GcHeap(Double.NaN, Double.NaN);
+                return UNKNOWN;
             }
             try {
                 long before = -1;
@@ -168,9 +171,9 @@ public final class Child implements AutoCloseable {
                         after = Math.max(after, Long.parseLong(m.group(2)));
                     }
                 }
-                return before < 0 ? new GcHeap(Double.NaN, Double.NaN) : new GcHeap(before, after);
+                return before < 0 ? UNKNOWN : new GcHeap(before, after);
             } catch (IOException e) {
-                return new GcHeap(Double.NaN, Double.NaN);
+                return UNKNOWN;
             }
         }
     }
@@ -178,10 +181,5 @@ public final class Child implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    @Override
-    public String toString() {
-        return name + "(pid " + process.pid() + ")";
     }
 }

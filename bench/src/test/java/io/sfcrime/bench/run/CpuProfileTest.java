@@ -1,4 +1,4 @@
-package io.sfcrime.bench;
+package io.sfcrime.bench.run;
 
 import jdk.jfr.Recording;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
-package io.sfcrime.bench;
+package io.sfcrime.bench.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sfcrime.bench.Stats;
 import io.sfcrime.common.Json;
 
 import java.io.IOException;
@@ -38,8 +39,8 @@ public final class SparkProgress {
     public static final String MAIN_QUERY = "calls-counts";
 
     /**
-     * What one run's batches say: see {@link Results.Repetition} for the definitions. Rates, batch counts and
-     * percentiles are the main query's; {@code drainSeconds} spans every query's batches (the job's wall time
+     * What one run's batches say (the fields of {@code Results.Rate} and {@code Results.Batches}). Rates, batch
+     * counts and percentiles are the main query's; {@code drainSeconds} spans every query's batches (the job's wall time
      * for the data); {@code otherQueriesBusySeconds} is the summed batch time of the other queries.
      */
     public record Summary(long rows, int batches, int dataBatches, double rowsPerSecond, boolean warmupIncluded,

@@ -1,4 +1,4 @@
-package io.sfcrime.bench;
+package io.sfcrime.bench.run;
 
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-class SparkProgressTest {
+public class SparkProgressTest {
     /** A progress line shaped like Spark 3.5's StreamingQueryProgress.json for a Kafka source. */
     static String line(long id, String ts, long rows, Double rate, long triggerMs, String start, String end) {
         return String.format(Locale.ROOT, """
@@ -23,7 +23,7 @@ class SparkProgressTest {
                 100 * (id + 1), start, end, end, rows).replace("\n", "");
     }
 
-    static List<String> lines() {
+    public static List<String> lines() {
         List<String> l = new ArrayList<>();
         l.add(line(0, "2026-11-25T12:00:00.000Z", 100_000, 20_000.0, 5000, "null",
                 "{\"calls\":{\"0\":50000,\"1\":50000}}"));
@@ -114,17 +114,5 @@ class SparkProgressTest {
         SparkProgress.Summary s = SparkProgress.summarize(SparkProgress.parse(lines().subList(5, 6), "p"));
         assertThat(s.rows()).isZero();
         assertThat(s.rowsPerSecond()).isNaN();
-    }
-
-    @Test
-    void latencyFindsTheBatchThatReadAnOffset() {
-        List<SparkProgress.Batch> data = SparkProgress.parse(lines(), "p").stream()
-                .filter(b -> b.numInputRows() > 0).toList();
-        assertThat(LatencyRun.batchOf(data, 0, 0)).isZero();
-        assertThat(LatencyRun.batchOf(data, 0, 49_999)).isZero();
-        assertThat(LatencyRun.batchOf(data, 0, 50_000)).isEqualTo(1);
-        assertThat(LatencyRun.batchOf(data, 1, 204_999)).isEqualTo(4);
-        assertThat(LatencyRun.batchOf(data, 1, 205_000)).isEqualTo(-1);
-        assertThat(LatencyRun.batchOf(data, 7, 1)).isEqualTo(-1);
     }
 }

@@ -1,5 +1,7 @@
-package io.sfcrime.bench;
+package io.sfcrime.bench.report;
 
+import io.sfcrime.bench.Profiles;
+import io.sfcrime.bench.Results;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,12 +20,14 @@ class ReportWriterTest {
     static Path dir;
     static Results.File fixture;
     static String md;
+    /** Surefire runs in the module's directory: the shipped profiles give the fixture's runs their roles. */
+    static final Profiles PROFILES = Profiles.read(Path.of("profiles.yaml"));
 
     @BeforeAll
     static void render() throws IOException, URISyntaxException {
         Path json = Path.of(ReportWriterTest.class.getResource("/results-fixture.json").toURI());
         fixture = Results.read(json);
-        new ReportWriter(fixture, "bench/results/fixture.json").write(dir.resolve("docs/tuning-report.md"),
+        new ReportWriter(fixture, PROFILES, "bench/results/fixture.json").write(dir.resolve("docs/tuning-report.md"),
                 dir.resolve("docs/img"));
         md = Files.readString(dir.resolve("docs/tuning-report.md"));
     }
@@ -71,7 +75,9 @@ class ReportWriterTest {
         assertThat(second).isGreaterThan(first);
         assertThat(md).contains(String.format(Locale.ROOT, "%.2fx faster", rate("shuffle-2") / rate("spark-defaults")));
         // 15,300 vs 15,000 with overlapping spreads: not an effect.
-        assertThat(md).contains("`spark.streaming.kafka.maxRatePerPartition 10` alone: no measurable effect (+2%");
+        // The profile's own words (role no-effect), with the verdict that the numbers agree.
+        assertThat(md).contains("\n`spark.streaming.kafka.maxRatePerPartition 10` alone: no measurable effect (+2%")
+                .contains("sizes batches with maxOffsetsPerTrigger only, and the numbers agree.");
     }
 
     @Test
@@ -108,6 +114,6 @@ class ReportWriterTest {
                 new Results.Config(c.n(), 1, c.p(), true, c.generator(), c.meanRecordBytes(), c.profilesFile(),
                         c.baseSettings(), c.baseline(), c.sparkJavaOpts()), fixture.runs(), fixture.latency(), fixture.scaling(),
                 fixture.notes(), fixture.cpuProfiles());
-        assertThat(new ReportWriter(quick, "x.json").render(null)).contains("QUICK MODE").doesNotContain("](");
+        assertThat(new ReportWriter(quick, PROFILES, "x.json").render(null)).contains("QUICK MODE").doesNotContain("](");
     }
 }

@@ -1,0 +1,169 @@
+package io.sfcrime.bench.study;
+
+import io.sfcrime.bench.BenchOptions;
+import io.sfcrime.bench.Profiles;
+import io.sfcrime.bench.Profiles.Profile;
+import io.sfcrime.bench.Results;
+import io.sfcrime.bench.Results.Repetition;
+import io.sfcrime.bench.Results.Run;
+import io.sfcrime.bench.ceiling.CountsReport;
+import io.sfcrime.bench.run.Broker;
+import io.sfcrime.bench.run.Child;
+import io.sfcrime.bench.run.CpuProfile;
+import io.sfcrime.common.gen.CallGenerator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What the studies of one benchmark share: the options, the broker, the generated input loaded into
+ * {@link #TOPIC}, the ceiling's counts once measured, and everything measured so far.
+ */
+public final class Lab {
+    /** The topic the generated input is loaded into; every study that drains the whole input reads it. */
+    static final String TOPIC = "calls-bench";
+    private static final long START = System.nanoTime();
+
+    final BenchOptions o;
+    final Broker broker;
+    final Profiles profiles;
+    /** The profiles of this run: all or the quick ones, or those of --only; the baseline always. */
+    final List<Profile> selected;
+    final Input input;
+    final List<Run> runs = new ArrayList<>();
+    final List<Results.LatencyPoint> latency = new ArrayList<>();
+    final List<Results.ScalingPoint> scaling = new ArrayList<>();
+    final List<CpuProfile.Summary> cpuProfiles = new ArrayList<>();
+    final List<String> notes = new ArrayList<>();
+    /** The ceiling's counts of the input, once the ceiling ran. */
+    Reference reference;
+
+    public Lab(BenchOptions o, Broker broker, Profiles profiles, List<Profile> selected, Input input) {
+        this.o = o;
+        this.broker = broker;
+        this.profiles = profiles;
+        this.selected = selected;
+        this.input = input;
+    }
+
+    /** Everything measured so far; {@code finished} is null until the last study is done. */
+    public Results.File results(String started, String finished, Results.Machine machine, Results.Config config) {
+        return new Results.File(started, finished, machine, config, List.copyOf(runs), List.copyOf(latency),
+                List.copyOf(scaling), List.copyOf(notes), List.copyOf(cpuProfiles));
+    }
+
+    /** Progress lines to stderr with a time stamp: the harness's own output, not the children's. */
+    public static void log(String format, Object... args) {
+        System.err.printf(Locale.ROOT, "[bench %6.1fs] %s%n", (System.nanoTime() - START) / 1e9,
+                String.format(Locale.ROOT, format, args));
+    }
+
+    Path dir(String id) {
+        return o.workDir().resolve(id);
+    }
+
+    /** The fastest valid Spark profile of the sweep, at {@code batch} records per batch unless null; else the baseline. */
+    Profile best(Long batch) {
+        return runs.stream().filter(r -> "spark".equals(r.kind()) && r.valid() && r.rowsPerSecond() != null)
+                .filter(r -> batch == null || batch.equals(r.maxOffsetsPerTrigger()))
+                .max(Comparator.comparingDouble(Run::rowsPerSecond))
+                .flatMap(r -> profiles.find(r.name())).orElse(profiles.baseline());
+    }
+
+    /** A repetition whose process failed: its error, wall time, memory and log, nothing measured. */
+    Repetition failed(int index, String error, Child c) {
+        return new Repetition(index, error, o.rel(c.log()), Results.Rate.of(0, Double.NaN, Double.NaN, Double.NaN,
+                c.wallSeconds(), Double.NaN), Results.Memory.of(c.peakRssMb(), Double.NaN), Results.Batches.NONE,
+                Results.Counts.NONE);
+    }
+
+    /** The settings as a tuning file in {@code dir}, for --tuning of spark-app and the ceiling. */
+    static Path tuningFile(Path dir, Map<String, String> settings) {
+        try {
+            Files.createDirectories(dir);
+            StringBuilder sb = new StringBuilder("# written by the benchmark\n");
+            settings.forEach((k, v) -> sb.append(k).append(": \"").append(v.replace("\"", "\\\"")).append("\"\n"));
+            return Files.writeString(dir.resolve("tuning.yaml"), sb.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String javaBin() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /** Deletes a directory tree if it exists; what cannot be deleted only costs disk. */
+    public static void deleteRecursively(Path dir) {
+        if (Files.exists(dir)) {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // leftovers only cost disk
+            }
+        }
+    }
+
+    /** A generated input file and what the generator says it holds. */
+    public record Input(Path file, CallGenerator.Options options, CallGenerator.Summary summary) {
+        /**
+         * Shuffled event times (the hard case for state) with 2% invalid records mixed in; {@code windows} > 0 spreads
+         * the events over that many hourly windows.
+         */
+        public static Input generate(Path file, long seed, long count, int windows) {
+            CallGenerator.Options g = CallGenerator.Options.defaults().withSeed(seed).withCount(count)
+                    .withFormat(CallGenerator.Format.NDJSON).withOrder(CallGenerator.Order.SHUFFLED)
+                    .withInvalidFraction(0.02);
+            g = windows > 0 ? g.withWindows(windows) : g;
+            return new Input(file, g, new CallGenerator(g).write(file));
+        }
+
+        /** Mean bytes of a record, without its newline. */
+        public double meanRecordBytes() {
+            return (double) summary.bytes() / Math.max(1, summary.records()) - 1;
+        }
+
+        /** The generator's options, as the results file records them. */
+        public String describe() {
+            return String.format(Locale.ROOT, "seed=%d count=%d format=%s order=%s start=%s span=%s invalid=%.3f",
+                    options.seed(), options.count(), options.format().name().toLowerCase(Locale.ROOT),
+                    options.order().cliName(), options.start(), options.span(), options.invalidFraction());
+        }
+    }
+
+    /**
+     * The ceiling's counts of an input, which every Spark run over it must reproduce. {@code lateHazard} is the
+     * number of rows that some batching could drop as late (see {@code CallCounter.lateHazard}).
+     */
+    record Reference(CountsReport counts, long lateHazard) {
+        /**
+         * Exact equality when no row could be late under any batching; otherwise only what batching cannot change:
+         * the totals, and that every valid row is counted or dropped as late.
+         */
+        List<String> differences(CountsReport actual) {
+            if (lateHazard == 0) {
+                return counts.differences(actual, 10);
+            }
+            List<String> out = new ArrayList<>();
+            if (counts.inputRows() != actual.inputRows() || counts.validRows() != actual.validRows()
+                    || counts.invalidRows() != actual.invalidRows()) {
+                out.add("totals differ: expected input/valid/invalid " + counts.inputRows() + "/" + counts.validRows()
+                        + "/" + counts.invalidRows() + ", got " + actual.inputRows() + "/" + actual.validRows() + "/"
+                        + actual.invalidRows());
+            }
+            long counted = actual.byType().stream().mapToLong(CountsReport.Row::count).sum();
+            if (counted + actual.lateRowsDropped() != actual.validRows()) {
+                out.add("valid_rows " + actual.validRows() + " != counted " + counted + " + late "
+                        + actual.lateRowsDropped());
+            }
+            return out;
+        }
+    }
+}

@@ -1,5 +1,6 @@
 package io.sfcrime.bench;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -33,7 +34,7 @@ import java.util.regex.Pattern;
  * the quick and latency modes run it, and flat tuning keys. Every profile's merged settings are validated by
  * {@link Tuning#fromMap} when the file is read, so a typo fails before the first run, not an hour in.
  */
-public final class Profiles {
+public record Profiles(Map<String, String> base, @JsonProperty("profiles") List<Profile> all) {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9.-]*");
@@ -83,36 +84,22 @@ public final class Profiles {
         }
     }
 
-    private record Sweep(Map<String, String> base, List<Profile> profiles) {
-    }
-
-    private final Map<String, String> base;
-    private final List<Profile> profiles;
-
-    private Profiles(Map<String, String> base, List<Profile> profiles) {
-        this.base = base;
-        this.profiles = List.copyOf(profiles);
-    }
-
-    public Map<String, String> base() {
-        return base;
+    public Profiles {
+        base = base == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(base));
+        all = all == null ? List.of() : List.copyOf(all);
     }
 
     /** The profile every other is compared with: Spark's defaults at the comparison batch size. */
     public Profile baseline() {
-        return profiles.stream().filter(p -> p.role() == Role.BASELINE).findFirst().orElseThrow();
-    }
-
-    public List<Profile> all() {
-        return profiles;
+        return all.stream().filter(p -> p.role() == Role.BASELINE).findFirst().orElseThrow();
     }
 
     public List<Profile> quick() {
-        return profiles.stream().filter(Profile::quick).toList();
+        return all.stream().filter(Profile::quick).toList();
     }
 
     public Optional<Profile> find(String name) {
-        return profiles.stream().filter(p -> p.name().equals(name)).findFirst();
+        return all.stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
     /** The role of the profile a run was measured with; a run of no profile of this file is a variant. */
@@ -129,21 +116,21 @@ public final class Profiles {
     }
 
     public static Profiles parse(String yaml, String source) {
-        Sweep sweep;
+        Profiles sweep;
         try {
-            sweep = YAML.readValue(yaml, Sweep.class);
+            sweep = YAML.readValue(yaml, Profiles.class);
         } catch (JsonMappingException e) {
             throw new IllegalArgumentException(source + mistake(e), e);
         } catch (JacksonException e) {
             throw new IllegalArgumentException(source + " is not valid YAML: " + e.getOriginalMessage(), e);
         }
-        if (sweep == null || sweep.profiles() == null || sweep.profiles().isEmpty()) {
+        if (sweep == null || sweep.all().isEmpty()) {
             throw new IllegalArgumentException(source + ": 'profiles' must be a non-empty list");
         }
         Map<String, String> base = flat(sweep.base(), source + " base");
         List<Profile> profiles = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        for (Profile p : sweep.profiles()) {
+        for (Profile p : sweep.all()) {
             String where = source + " profiles[" + profiles.size() + "]";
             if (p.name() == null || !NAME.matcher(p.name()).matches()) {
                 throw new IllegalArgumentException(where + ": name '" + p.name()
@@ -175,7 +162,7 @@ public final class Profiles {
         if (baselines != 1) {
             throw new IllegalArgumentException(source + ": exactly one profile needs role baseline, found " + baselines);
         }
-        return new Profiles(Collections.unmodifiableMap(base), profiles);
+        return new Profiles(base, profiles);
     }
 
     /** Where in the file a mapping error is ("profiles[3].settings"), and what is wrong there. */

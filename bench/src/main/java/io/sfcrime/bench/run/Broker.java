@@ -3,8 +3,8 @@ package io.sfcrime.bench.run;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -82,14 +82,11 @@ public final class Broker implements AutoCloseable {
             t.configs(Map.of("message.timestamp.type", "LogAppendTime"));
         }
         try {
-            admin.createTopics(List.of(t)).all().get();
-        } catch (ExecutionException e) {
+            get(admin.createTopics(List.of(t)).all(), "create topic " + name);
+        } catch (IllegalStateException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e.getCause());
+                throw e;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
@@ -100,28 +97,32 @@ public final class Broker implements AutoCloseable {
 
     /** End offset of each partition. */
     public Map<Integer, Long> endOffsets(String topic) {
+        Map<TopicPartition, OffsetSpec> req = new HashMap<>();
+        get(admin.describeTopics(List.of(topic)).allTopicNames(), "describe " + topic).get(topic).partitions()
+                .forEach(p -> req.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        Map<Integer, Long> out = new TreeMap<>();
+        get(admin.listOffsets(req).all(), "read offsets of " + topic)
+                .forEach((tp, info) -> out.put(tp.partition(), info.offset()));
+        return out;
+    }
+
+    /** Best effort: deleting only frees disk between runs. */
+    public void deleteTopics(List<String> names) {
         try {
-            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-            Map<TopicPartition, OffsetSpec> req = new HashMap<>();
-            d.partitions().forEach(p -> req.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            Map<Integer, Long> out = new TreeMap<>();
-            admin.listOffsets(req).all().get().forEach((tp, info) -> out.put(tp.partition(), info.offset()));
-            return out;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot read offsets of " + topic + ": " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            get(admin.deleteTopics(names).all(), "delete topics");
+        } catch (IllegalStateException e) {
+            // the topics stay; the next run uses other names
         }
     }
 
-    public void deleteTopics(List<String> names) {
+    private static <T> T get(KafkaFuture<T> future, String what) {
         try {
-            admin.deleteTopics(names).all().get();
+            return future.get();
         } catch (ExecutionException e) {
-            // Best effort: only frees disk between runs.
+            throw new IllegalStateException("cannot " + what + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + what, e);
         }
     }
 

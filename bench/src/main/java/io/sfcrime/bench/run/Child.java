@@ -26,13 +26,12 @@ public final class Child implements AutoCloseable {
     private final Path log;
     private final long startNanos = System.nanoTime();
     private final AtomicLong peakRssKb = new AtomicLong();
-    private final Thread sampler;
     private volatile long endNanos;
 
     private Child(String name, Process process, Path log) {
         this.process = process;
         this.log = log;
-        this.sampler = new Thread(this::sample, "rss-" + name);
+        Thread sampler = new Thread(this::sample, "rss-" + name);
         sampler.setDaemon(true);
         sampler.start();
     }
@@ -78,24 +77,27 @@ public final class Child implements AutoCloseable {
         return log;
     }
 
-    /** Waits for exit; on timeout stops the process (and its descendants) and returns -1. */
-    public int waitFor(Duration timeout) {
+    /**
+     * Waits for exit, stopping the process when it is still running after {@code timeout}; null when it exited
+     * with 0, else what went wrong with the last lines of its log.
+     */
+    public String await(Duration timeout) {
         try {
-            if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                endNanos = System.nanoTime();
-                return process.exitValue();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                stop();
+                return "timed out after " + timeout.toMinutes() + " min: " + tail(5);
             }
-            stop();
-            return -1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stop();
-            return -1;
+            return "interrupted";
         }
+        endNanos = System.nanoTime();
+        return process.exitValue() == 0 ? null : "exit " + process.exitValue() + ": " + tail(5);
     }
 
     /** SIGTERM to the process and its descendants, then SIGKILL after a grace period. Idempotent. */
-    public int stop() {
+    public void stop() {
         if (process.isAlive()) {
             List<ProcessHandle> kids = process.descendants().toList();
             process.destroy();
@@ -114,17 +116,6 @@ public final class Child implements AutoCloseable {
         if (endNanos == 0) {
             endNanos = System.nanoTime();
         }
-        return process.isAlive() ? -1 : process.exitValue();
-    }
-
-    /**
-     * Waits for exit (see {@link #waitFor}); null when the process exited with 0, else what went wrong with the
-     * last lines of its log.
-     */
-    public String await(Duration timeout) {
-        int exit = waitFor(timeout);
-        return exit == 0 ? null : (exit == -1 ? "timed out after " + timeout.toMinutes() + " min" : "exit " + exit)
-                + ": " + tail(5);
     }
 
     public double wallSeconds() {

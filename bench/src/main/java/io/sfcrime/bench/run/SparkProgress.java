@@ -1,6 +1,7 @@
 package io.sfcrime.bench.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sfcrime.bench.Results;
 import io.sfcrime.bench.Stats;
 import io.sfcrime.common.Json;
 
@@ -24,9 +25,9 @@ public final class SparkProgress {
      * One micro-batch. {@code startOffsets}/{@code endOffsets} are per partition of the (first) source;
      * {@code processedRowsPerSecond} is NaN when Spark left it out (batches without data).
      */
-    public record Batch(String query, long batchId, Instant start, long triggerMs, long numInputRows,
-                        double processedRowsPerSecond, long stateRows, long droppedByWatermark,
-                        Map<Integer, Long> startOffsets, Map<Integer, Long> endOffsets, Map<String, Long> durations) {
+    public record Batch(String query, Instant start, long triggerMs, long numInputRows, double processedRowsPerSecond,
+                        long stateRows, Map<Integer, Long> startOffsets, Map<Integer, Long> endOffsets,
+                        Map<String, Long> durations) {
         public Instant end() {
             return start.plusMillis(triggerMs);
         }
@@ -43,11 +44,16 @@ public final class SparkProgress {
      * counts and percentiles are the main query's; {@code drainSeconds} spans every query's batches (the job's wall time
      * for the data); {@code otherQueriesBusySeconds} is the summed batch time of the other queries.
      */
-    public record Summary(long rows, int batches, int dataBatches, double rowsPerSecond, boolean warmupIncluded,
+    public record Summary(long rows, int dataBatches, double rowsPerSecond, boolean warmupIncluded,
                           double drainSeconds, double batchP50Ms, double batchP95Ms, double batchMaxMs,
                           long stateRows, Map<String, Double> phaseMsMedian, double otherQueriesBusySeconds) {
         public double drainRowsPerSecond() {
             return drainSeconds > 0 ? rows / drainSeconds : Double.NaN;
+        }
+
+        public Results.Batches batches() {
+            return new Results.Batches(dataBatches, Results.num(batchP50Ms), Results.num(batchP95Ms),
+                    Results.num(batchMaxMs), phaseMsMedian, Results.num(otherQueriesBusySeconds));
         }
     }
 
@@ -86,26 +92,20 @@ public final class SparkProgress {
                         + " is not a StreamingQueryProgress (no timestamp or batchId)");
             }
             long stateRows = 0;
-            long dropped = 0;
             for (JsonNode op : p.path("stateOperators")) {
                 stateRows += op.path("numRowsTotal").asLong(0);
-                dropped += op.path("numRowsDroppedByWatermark").asLong(0);
             }
-            JsonNode prs = p.get("processedRowsPerSecond");
+            JsonNode prs = p.path("processedRowsPerSecond");
             JsonNode source0 = p.path("sources").path(0);
-            out.add(new Batch(p.hasNonNull("name") ? p.get("name").asText() : "", p.get("batchId").asLong(), Instant.parse(ts.asText()),
-                    p.path("durationMs").path("triggerExecution").asLong(0), p.path("numInputRows").asLong(0),
-                    prs == null || !prs.isNumber() ? Double.NaN : prs.asDouble(), stateRows, dropped,
-                    offsets(source0.get("startOffset")), offsets(source0.get("endOffset")), durations(p)));
+            Map<String, Long> durations = new TreeMap<>();
+            p.path("durationMs").fields().forEachRemaining(e -> durations.put(e.getKey(), e.getValue().asLong()));
+            out.add(new Batch(p.path("name").asText(""), Instant.parse(ts.asText()),
+                    durations.getOrDefault("triggerExecution", 0L), p.path("numInputRows").asLong(0),
+                    prs.isNumber() ? prs.asDouble() : Double.NaN, stateRows, offsets(source0.get("startOffset")),
+                    offsets(source0.get("endOffset")), durations));
         }
         out.sort(Comparator.comparing(Batch::start));
         return out;
-    }
-
-    private static Map<String, Long> durations(JsonNode p) {
-        Map<String, Long> m = new TreeMap<>();
-        p.path("durationMs").fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asLong()));
-        return m;
     }
 
     /** The main query's batches; all of them when no line names it (a job with one unnamed query). */
@@ -144,8 +144,7 @@ public final class SparkProgress {
         List<Batch> data = batches.stream().filter(b -> b.numInputRows() > 0).toList();
         long rows = data.stream().mapToLong(Batch::numInputRows).sum();
         if (data.isEmpty()) {
-            return new Summary(0, batches.size(), 0, Double.NaN, false, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN, 0, Map.of(), 0);
+            return new Summary(0, 0, Double.NaN, false, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, Map.of(), 0);
         }
         List<Batch> allData = all.stream().filter(b -> b.numInputRows() > 0).toList();
         double others = all.stream().filter(b -> !batches.contains(b) && b.numInputRows() > 0)
@@ -171,7 +170,7 @@ public final class SparkProgress {
         List<Batch> steadyFinal = steady;
         steady.get(0).durations().keySet().forEach(k -> phases.put(k, Stats.median(steadyFinal.stream()
                 .map(b -> b.durations().getOrDefault(k, 0L)).toList())));
-        return new Summary(rows, batches.size(), data.size(), rate, warmupIncluded, drain,
+        return new Summary(rows, data.size(), rate, warmupIncluded, drain,
                 Stats.quantile(durations, 0.5), Stats.quantile(durations, 0.95),
                 durations.stream().mapToLong(Long::longValue).max().orElse(0), stateRows, phases, others);
     }

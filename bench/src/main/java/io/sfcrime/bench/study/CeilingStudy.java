@@ -22,6 +22,15 @@ import java.util.Map;
 public final class CeilingStudy implements Study {
     static final String NAME = "ceiling";
 
+    /** The fields of CeilingMain's --timing-json that the harness uses. */
+    record Timing(long records, long bytes, double seconds, double rowsPerSecondOverall,
+                  double rowsPerSecondMedianAfterWarmup, long lateHazard, long distinctKeys) {
+    }
+
+    /** {@code counts} is null when the run failed. */
+    record Outcome(Repetition rep, CountsReport counts, long lateHazard, long distinctKeys, double heapAfterGcMb) {
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -38,50 +47,31 @@ public final class CeilingStudy implements Study {
         List<Repetition> reps = new ArrayList<>();
         for (int rep = 1; rep <= lab.o.r(); rep++) {
             Outcome out = run(lab, Lab.TOPIC, baseline, NAME, rep);
-            if (out.counts() != null) {
-                if (lab.reference == null) {
-                    lab.reference = new Lab.Reference(out.counts(), out.lateHazard());
-                }
-                List<String> diff = lab.reference.counts().differences(out.counts(), 5);
-                if (!diff.isEmpty()) {
-                    out = out.failed("ceiling repetitions disagree: " + diff);
+            if (out.counts() != null && lab.reference == null) {
+                lab.reference = new Lab.Reference(out.counts(), out.lateHazard());
+                if (out.counts().validRows() != lab.input.summary().valid()) {
+                    lab.notes.add("ceiling counted " + out.counts().validRows() + " valid records, the generator "
+                            + "wrote " + lab.input.summary().valid());
                 }
             }
-            reps.add(out.rep());
-        }
-        CountsReport counts = lab.reference == null ? null : lab.reference.counts();
-        if (counts != null && counts.validRows() != lab.input.summary().valid()) {
-            lab.notes.add("ceiling counted " + counts.validRows() + " valid records, the generator wrote "
-                    + lab.input.summary().valid());
+            List<String> diff = out.counts() == null ? List.of() : lab.reference.counts().differences(out.counts(), 5);
+            reps.add(diff.isEmpty() ? out.rep() : out.rep().failed("ceiling repetitions disagree: " + diff));
         }
         lab.runs.add(Run.of(NAME, NAME, NAME, "one thread, one KafkaConsumer, the job's work in plain Java", null,
                 null, baseline.settings(), reps));
     }
 
-    /** The fields of CeilingMain's --timing-json that the harness uses. */
-    record Timing(long records, long bytes, double seconds, double rowsPerSecondOverall,
-                  double rowsPerSecondMedianAfterWarmup, long lateHazard, long distinctKeys) {
-    }
-
-    /** {@code counts} is null when the run failed. */
-    record Outcome(Repetition rep, CountsReport counts, long lateHazard, long distinctKeys, double heapAfterGcMb) {
-        Outcome failed(String why) {
-            return new Outcome(rep.failed(why), counts, lateHazard, distinctKeys, heapAfterGcMb);
-        }
-    }
-
-    /** One ceiling run in its own JVM ({@code CeilingMain}), draining {@code topic} with the window and watermark of {@code profile}. */
+    /** One ceiling JVM ({@code CeilingMain}) draining {@code topic} with the window and watermark of {@code profile}. */
     static Outcome run(Lab lab, String topic, Profile profile, String name, int rep) {
         Path dir = lab.dir(name + "/r" + rep);
         Path report = dir.resolve("report.json");
         Path timing = dir.resolve("timing.json");
         Path gcLog = dir.resolve("gc.log");
-        List<String> cmd = List.of(Lab.javaBin(), "-Xmx2g", "-Xlog:gc:file=" + gcLog, "-cp",
-                System.getProperty("java.class.path"), "io.sfcrime.bench.ceiling.CeilingMain",
-                "--bootstrap", lab.broker.bootstrap(), "--topic", topic, "--radio-codes", lab.o.radioCodes().toString(),
-                "--tuning", Lab.tuningFile(dir, profile.settings()).toString(), "--report", report.toString(),
-                "--timing-json", timing.toString());
-        Child c = Child.start(name, cmd, Map.of(), lab.o.root(), dir.resolve("ceiling.log"));
+        Child c = Child.start(name, List.of(Lab.javaBin(), "-Xmx2g", "-Xlog:gc:file=" + gcLog, "-cp",
+                System.getProperty("java.class.path"), "io.sfcrime.bench.ceiling.CeilingMain", "--bootstrap",
+                lab.broker.bootstrap(), "--topic", topic, "--radio-codes", lab.o.radioCodes().toString(), "--tuning",
+                Lab.tuningFile(dir, profile.settings()).toString(), "--report", report.toString(), "--timing-json",
+                timing.toString()), Map.of(), lab.o.root(), dir.resolve("ceiling.log"));
         String error = c.await(lab.o.runTimeout());
         if (error == null) {
             try {

@@ -84,6 +84,20 @@ public final class Lab {
                 Results.Counts.NONE);
     }
 
+    /**
+     * bin/spark-app over {@code topic} with its checkpoint, tuning (the profile's settings) and progress file in
+     * {@code dir}, and {@code more} options.
+     */
+    List<String> sparkApp(String topic, String results, String deadLetters, Path dir, Profile p, String... more) {
+        List<String> cmd = new ArrayList<>(List.of(o.bin("spark-app").toString(), "--bootstrap", broker.bootstrap(),
+                "--topic", topic, "--results-topic", results, "--dead-letter-topic", deadLetters, "--radio-codes",
+                o.radioCodes().toString(), "--checkpoint", dir.resolve("checkpoint").toString(), "--tuning",
+                tuningFile(dir, p.settings()).toString(), "--progress-file", dir.resolve("progress.jsonl").toString(),
+                "--ui-port", "0"));
+        cmd.addAll(List.of(more));
+        return cmd;
+    }
+
     /** The settings as a tuning file in {@code dir}, for --tuning of spark-app and the ceiling. */
     static Path tuningFile(Path dir, Map<String, String> settings) {
         try {

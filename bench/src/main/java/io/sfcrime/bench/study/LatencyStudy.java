@@ -72,17 +72,11 @@ public final class LatencyStudy implements Study {
         lab.broker.createTopic(topic, o.p(), true);
         lab.broker.createTopic(results, o.p(), true);
         Path progress = dir.resolve("progress.jsonl");
-        Path checkpoint = dir.resolve("checkpoint");
-        Lab.deleteRecursively(checkpoint);
+        Lab.deleteRecursively(dir.resolve("checkpoint"));
         Files.deleteIfExists(progress);
-        List<String> cmd = List.of(o.bin("spark-app").toString(), "--bootstrap", lab.broker.bootstrap(),
-                "--topic", topic, "--results-topic", results, "--dead-letter-topic", topic + ".dlq",
-                "--radio-codes", o.radioCodes().toString(), "--checkpoint", checkpoint.toString(),
-                "--tuning", Lab.tuningFile(dir, profile.settings()).toString(),
-                "--progress-file", progress.toString(), "--ui-port", "0");
         List<Phase> phases = new ArrayList<>();
-        try (Child spark = Child.start("spark-app", cmd, Map.of("JAVA_OPTS", o.sparkJavaOpts()), o.root(),
-                dir.resolve("spark-app.log"))) {
+        try (Child spark = Child.start("spark-app", lab.sparkApp(topic, results, topic + ".dlq", dir, profile),
+                Map.of("JAVA_OPTS", o.sparkJavaOpts()), o.root(), dir.resolve("spark-app.log"))) {
             // Warm-up: start-up, code generation and the first state-store files are not what latency means, and
             // neither are the first minutes of batches, which the JIT is still compiling (a small batch takes twice
             // as long then as later). So the lowest rate runs unmeasured first, or in quick mode one short burst.
@@ -122,7 +116,7 @@ public final class LatencyStudy implements Study {
         for (double rate : o.latencyRates().subList(phases.size(), o.latencyRates().size())) {
             out.add(LatencyPoint.failed(profile.name(), rate, "not run: a lower rate was not sustained"));
         }
-        Lab.deleteRecursively(checkpoint);
+        Lab.deleteRecursively(dir.resolve("checkpoint"));
         lab.broker.deleteTopics(List.of(topic, results, topic + ".dlq"));
         return out;
     }

@@ -21,6 +21,10 @@ import java.util.Map;
 public final class SparkSweep implements Study {
     static final String NAME = "spark";
 
+    /** The repetition, and the heap left after the fullest GC (scaling reports it). */
+    record Outcome(Repetition rep, double heapAfterGcMb) {
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -32,18 +36,13 @@ public final class SparkSweep implements Study {
         lab.selected.forEach(p -> reps.put(p.name(), new ArrayList<>()));
         for (int rep = 1; rep <= lab.o.r(); rep++) {
             for (Profile p : lab.selected) {
-                reps.get(p.name()).add(run(lab, Lab.TOPIC, p, p.name() + "/r" + rep, rep,
-                        lab.reference, "").rep());
+                reps.get(p.name()).add(run(lab, Lab.TOPIC, p, p.name() + "/r" + rep, rep, lab.reference, "").rep());
             }
         }
         for (Profile p : lab.selected) {
             lab.runs.add(Run.of(p.name(), NAME, p.group(), p.description(), p.compareTo(), p.maxOffsetsPerTrigger(),
                     p.settings(), reps.get(p.name())));
         }
-    }
-
-    /** The repetition, and the heap left after the fullest GC (scaling reports it). */
-    record Outcome(Repetition rep, double heapAfterGcMb) {
     }
 
     /**
@@ -53,32 +52,26 @@ public final class SparkSweep implements Study {
     static Outcome run(Lab lab, String topic, Profile p, String id, int rep, Lab.Reference expected, String javaOpts) {
         Path dir = lab.dir("spark/" + id);
         Path report = dir.resolve("report.json");
-        Path progress = dir.resolve("progress.jsonl");
         Path gcLog = dir.resolve("gc.log");
-        Path checkpoint = dir.resolve("checkpoint");
-        String results = "results-" + id.replace('/', '-');
-        String dlq = "dlq-" + id.replace('/', '-');
-        Lab.deleteRecursively(checkpoint);
-        List<String> cmd = List.of(lab.o.bin("spark-app").toString(), "--bootstrap", lab.broker.bootstrap(),
-                "--topic", topic, "--results-topic", results, "--dead-letter-topic", dlq,
-                "--radio-codes", lab.o.radioCodes().toString(), "--checkpoint", checkpoint.toString(),
-                "--tuning", Lab.tuningFile(dir, p.settings()).toString(), "--available-now", "--report",
-                report.toString(), "--progress-file", progress.toString(), "--ui-port", "0");
-        Child c = Child.start("spark-app", cmd, Map.of("JAVA_OPTS", lab.o.sparkJavaOpts() + " -Xlog:gc:file=" + gcLog
-                + " " + javaOpts), lab.o.root(), dir.resolve("spark-app.log"));
+        String suffix = id.replace('/', '-');
+        Lab.deleteRecursively(dir.resolve("checkpoint"));
+        Child c = Child.start("spark-app", lab.sparkApp(topic, "results-" + suffix, "dlq-" + suffix, dir, p,
+                        "--available-now", "--report", report.toString()),
+                Map.of("JAVA_OPTS", lab.o.sparkJavaOpts() + " -Xlog:gc:file=" + gcLog + " " + javaOpts), lab.o.root(),
+                dir.resolve("spark-app.log"));
         String error = c.await(lab.o.runTimeout());
-        Lab.deleteRecursively(checkpoint); // state of 200 partitions x batches adds up over a sweep
-        lab.broker.deleteTopics(List.of(results, dlq));
+        Lab.deleteRecursively(dir.resolve("checkpoint")); // state of 200 partitions x batches adds up over a sweep
+        lab.broker.deleteTopics(List.of("results-" + suffix, "dlq-" + suffix));
         Child.GcHeap heap = Child.GcHeap.read(gcLog);
-        SparkProgress.Summary s;
-        CountsReport counts;
+        SparkProgress.Summary s = null;
+        CountsReport counts = null;
         try {
-            s = error == null ? SparkProgress.summarize(SparkProgress.read(progress)) : null;
-            counts = error == null ? CountsReport.read(report) : null;
+            if (error == null) {
+                s = SparkProgress.summarize(SparkProgress.read(dir.resolve("progress.jsonl")));
+                counts = CountsReport.read(report);
+            }
         } catch (RuntimeException e) {
             error = "unreadable output: " + e.getMessage();
-            s = null;
-            counts = null;
         }
         if (error != null) {
             Lab.log("spark %s: FAILED %s", id, error);
@@ -86,17 +79,14 @@ public final class SparkSweep implements Study {
         }
         List<String> diff = expected == null ? List.of("no ceiling counts to compare with")
                 : expected.differences(counts);
-        String mismatch = diff.isEmpty() ? null : "counts differ from the ceiling: " + diff.get(0);
         Lab.log("spark %s: %s%.0f rows/s (median of %d batches%s), drain %.1f s, batch p50 %.0f ms p95 %.0f ms,"
                         + " wall %.1f s, RSS %.0f MB, heap %.0f MB", id, diff.isEmpty() ? "" : "INVALID ",
                 s.rowsPerSecond(), s.dataBatches(), s.warmupIncluded() ? ", warm-up included" : "", s.drainSeconds(),
                 s.batchP50Ms(), s.batchP95Ms(), c.wallSeconds(), c.peakRssMb(), heap.peakMb());
-        return new Outcome(new Repetition(rep, mismatch, lab.o.rel(c.log()), Results.Rate.of(s.rows(),
-                s.rowsPerSecond(), s.drainRowsPerSecond(), s.drainSeconds(), c.wallSeconds(),
-                s.drainRowsPerSecond() * lab.input.meanRecordBytes() / 1e6), Results.Memory.of(c.peakRssMb(),
-                heap.peakMb()), new Results.Batches(s.dataBatches(), Results.num(s.batchP50Ms()),
-                Results.num(s.batchP95Ms()), Results.num(s.batchMaxMs()), s.phaseMsMedian(),
-                Results.num(s.otherQueriesBusySeconds())), new Results.Counts(s.stateRows(),
-                counts.lateRowsDropped(), diff.isEmpty(), diff)), heap.afterGcMb());
+        return new Outcome(new Repetition(rep, diff.isEmpty() ? null : "counts differ from the ceiling: "
+                + diff.get(0), lab.o.rel(c.log()), Results.Rate.of(s.rows(), s.rowsPerSecond(),
+                s.drainRowsPerSecond(), s.drainSeconds(), c.wallSeconds(), s.drainRowsPerSecond()
+                * lab.input.meanRecordBytes() / 1e6), Results.Memory.of(c.peakRssMb(), heap.peakMb()), s.batches(),
+                new Results.Counts(s.stateRows(), counts.lateRowsDropped(), diff.isEmpty(), diff)), heap.afterGcMb());
     }
 }

@@ -62,7 +62,6 @@ public class SparkProgressTest {
         assertThat(s.warmupIncluded()).isFalse();
         assertThat(s.rows()).isEqualTo(410_000);
         assertThat(s.dataBatches()).isEqualTo(5);
-        assertThat(s.batches()).isEqualTo(6);
         // First data batch start 12:00:00.000 to last data batch end 12:00:08.861.
         assertThat(s.drainSeconds()).isCloseTo(8.861, within(1e-9));
         assertThat(s.batchP50Ms()).isEqualTo(1111.0);

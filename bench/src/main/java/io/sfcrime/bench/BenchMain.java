@@ -29,7 +29,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--root", required = true, description = "Project root (bin/bench passes it).")
     Path root;
 
-    @Option(names = "--n", defaultValue = "1000000", description = "Records to generate and drain. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--n", defaultValue = "1000000",
+            description = "Records to generate and drain. Default: ${DEFAULT-VALUE}.")
     long n;
 
     @Option(names = "--r", defaultValue = "3", description = "Repetitions of each run. Default: ${DEFAULT-VALUE}.")

@@ -146,7 +146,8 @@ public record Profiles(Map<String, String> base, @JsonProperty("profiles") List<
             Map<String, String> merged = new LinkedHashMap<>(base);
             merged.putAll(flat(p.settings(), where + " settings"));
             validate(where, merged);
-            if ((p.role() == Role.ANSWER || p.role() == Role.NO_EFFECT) && (p.report() == null || p.report().isBlank())) {
+            boolean speaks = p.role() == Role.ANSWER || p.role() == Role.NO_EFFECT;
+            if (speaks && (p.report() == null || p.report().isBlank())) {
                 throw new IllegalArgumentException(where + ": role " + p.role().yamlName() + " needs the report text");
             }
             profiles.add(new Profile(p.name(), p.group(), p.description(), p.role(), p.report(), p.quick(), p.latency(),
@@ -160,7 +161,8 @@ public record Profiles(Map<String, String> base, @JsonProperty("profiles") List<
         }
         long baselines = profiles.stream().filter(p -> p.role() == Role.BASELINE).count();
         if (baselines != 1) {
-            throw new IllegalArgumentException(source + ": exactly one profile needs role baseline, found " + baselines);
+            throw new IllegalArgumentException(source + ": exactly one profile needs role baseline, found "
+                    + baselines);
         }
         return new Profiles(base, profiles);
     }
@@ -178,7 +180,8 @@ public record Profiles(Map<String, String> base, @JsonProperty("profiles") List<
         String key = path.get(path.size() - 1).getFieldName();
         if (e instanceof MismatchedInputException && path.size() > 1 && "settings".equals(path.get(path.size() - 2)
                 .getFieldName())) {
-            return at(path) + ": '" + key + "' needs a single value (flat keys such as spark.sql.shuffle.partitions: 4)";
+            return at(path) + ": '" + key + "' needs a single value (flat keys such as "
+                    + "spark.sql.shuffle.partitions: 4)";
         }
         return at(path) + ": " + e.getOriginalMessage();
     }

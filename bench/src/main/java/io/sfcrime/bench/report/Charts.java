@@ -130,8 +130,8 @@ final class Charts {
     }
 
     /** Lines through (x, y) points, one per series name; log-scaled axes where asked. */
-    private static void lines(Path file, String title, String xLabel, String yLabel, Map<String, Map<Double, Double>> series,
-                      boolean logX, boolean logY) {
+    private static void lines(Path file, String title, String xLabel, String yLabel,
+                              Map<String, Map<Double, Double>> series, boolean logX, boolean logY) {
         XYSeriesCollection data = new XYSeriesCollection();
         series.forEach((name, points) -> {
             XYSeries s = new XYSeries(name);

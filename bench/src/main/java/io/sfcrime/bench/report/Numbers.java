@@ -130,7 +130,8 @@ final class Numbers {
 
     /** The highest rate at which the profile met the latency goal. */
     static Optional<LatencyPoint> bestSustained(List<LatencyPoint> points) {
-        return points.stream().filter(LatencyPoint::sustained).max(Comparator.comparingDouble(LatencyPoint::targetRate));
+        return points.stream().filter(LatencyPoint::sustained)
+                .max(Comparator.comparingDouble(LatencyPoint::targetRate));
     }
 
     /** The lowest rate with a measured p95: where a profile that sustains none comes closest. */

@@ -127,14 +127,15 @@ public final class ReportWriter {
                         : " (" + b.description() + ")", n0(b.rowsPerSecond()),
                 x(Stats.ratio(b.rowsPerSecond(), rate(n.ceiling()))), x(Stats.ratio(b.rowsPerSecond(),
                         rate(n.baseline()))), changes(n.withoutBase(b.settings())))));
+        // Profiles with their own words (answers given elsewhere, settings that should do nothing), in run order.
         List<String> claims = new ArrayList<>();
         for (Run x : n.spark()) {
-            Role role = n.role(x);
-            if (role == Role.ANSWER || role == Role.NO_EFFECT) {
-                n.effect(x).ifPresent(e -> n.text(x).ifPresent(t -> claims.add(t.replace("{rate}",
-                        n0(x.rowsPerSecond())).replace("{effect}", e.describe()).replace("{agreement}", e.measurable()
-                        ? " — a measured change here would be noise or load, see the spread" : ", and the numbers agree"))));
-            }
+            Optional<String> text = n.role(x) == Role.ANSWER || n.role(x) == Role.NO_EFFECT ? n.text(x)
+                    : Optional.empty();
+            n.effect(x).ifPresent(e -> text.ifPresent(t -> claims.add(t.replace("{rate}", n0(x.rowsPerSecond()))
+                    .replace("{effect}", e.describe()).replace("{agreement}", e.measurable()
+                            ? " — a measured change here would be noise or load, see the spread"
+                            : ", and the numbers agree"))));
         }
         if (!claims.isEmpty()) {
             md.append(String.join(" ", claims)).append("\n\n");
@@ -195,7 +196,8 @@ public final class ReportWriter {
                             .orElse("no rate sustained" + lowest.map(l -> String.format(Locale.ROOT,
                                     "; p95 %s ms at %s rows/s", n0(l.p95Ms()), n0(l.targetRate()))).orElse("")),
                     s.isPresent() ? "met" : "**missed**" + lowest.map(l -> String.format(Locale.ROOT,
-                            " (p95 %.1f× the goal at the lowest rate)", l.p95Ms() / Goals.LATENCY_P95_MS)).orElse("")));
+                            " (p95 %.1f× the goal at the lowest rate)", l.p95Ms() / Goals.LATENCY_P95_MS))
+                            .orElse("")));
         });
         md.append('\n');
         whyMissed(md, best, ceiling, defaults, ours, tool);

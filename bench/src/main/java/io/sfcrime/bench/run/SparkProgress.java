@@ -41,8 +41,8 @@ public final class SparkProgress {
 
     /**
      * What one run's batches say (the fields of {@code Results.Rate} and {@code Results.Batches}). Rates, batch
-     * counts and percentiles are the main query's; {@code drainSeconds} spans every query's batches (the job's wall time
-     * for the data); {@code otherQueriesBusySeconds} is the summed batch time of the other queries.
+     * counts and percentiles are the main query's; {@code drainSeconds} spans every query's batches (the job's
+     * wall time for the data); {@code otherQueriesBusySeconds} is the summed batch time of the other queries.
      */
     public record Summary(long rows, int dataBatches, double rowsPerSecond, boolean warmupIncluded,
                           double drainSeconds, double batchP50Ms, double batchP95Ms, double batchMaxMs,

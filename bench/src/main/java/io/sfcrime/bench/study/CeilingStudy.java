@@ -61,7 +61,7 @@ public final class CeilingStudy implements Study {
                 null, baseline.settings(), reps));
     }
 
-    /** One ceiling JVM ({@code CeilingMain}) draining {@code topic} with the window and watermark of {@code profile}. */
+    /** One ceiling JVM ({@code CeilingMain}) draining {@code topic} with the window and watermark of the profile. */
     static Outcome run(Lab lab, String topic, Profile profile, String name, int rep) {
         Path dir = lab.dir(name + "/r" + rep);
         Path report = dir.resolve("report.json");

@@ -31,8 +31,8 @@ public final class CpuStudy implements Study {
         Path sparkJfr = dir.resolve("spark-" + best.name() + ".jfr");
         Repetition spark = SparkSweep.run(lab, Lab.TOPIC, best, "profile/" + best.name(), 1, lab.reference,
                 CpuProfile.recordingOptions(sparkJfr)).rep();
-        add(lab, "spark:" + best.name(), lab.dir("spark/profile/" + best.name()), sparkJfr, spark, CpuProfile.SPARK_BUCKETS,
-                CpuProfile.SPARK_THREADS, best.name());
+        add(lab, "spark:" + best.name(), lab.dir("spark/profile/" + best.name()), sparkJfr, spark,
+                CpuProfile.SPARK_BUCKETS, CpuProfile.SPARK_THREADS, best.name());
 
         String topic = "profile-producer";
         lab.broker.createTopic(topic, lab.o.p(), false);
@@ -56,8 +56,8 @@ public final class CpuStudy implements Study {
                         .toList()));
     }
 
-    private static void add(Lab lab, String name, Path runDir, Path jfr, Repetition rep, List<CpuProfile.Bucket> buckets,
-                            List<CpuProfile.ThreadGroup> threads, String what) {
+    private static void add(Lab lab, String name, Path runDir, Path jfr, Repetition rep,
+                            List<CpuProfile.Bucket> buckets, List<CpuProfile.ThreadGroup> threads, String what) {
         if (rep.ok() && Files.exists(jfr)) {
             lab.cpuProfiles.add(CpuProfile.read(name, lab.o.rel(runDir), jfr, buckets, threads, lab.o.rel(jfr)));
         } else {

@@ -69,7 +69,7 @@ public final class Lab {
         return o.workDir().resolve(id);
     }
 
-    /** The fastest valid Spark profile of the sweep, at {@code batch} records per batch unless null; else the baseline. */
+    /** The fastest valid Spark profile (at {@code batch} records per batch unless null), or the baseline. */
     Profile best(Long batch) {
         return runs.stream().filter(r -> "spark".equals(r.kind()) && r.valid() && r.rowsPerSecond() != null)
                 .filter(r -> batch == null || batch.equals(r.maxOffsetsPerTrigger()))

@@ -247,7 +247,8 @@ public final class LatencyStudy implements Study {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                     Long t = remaining.get(r.partition());
                     if (t != null && r.offset() < t) {
-                        out.get(r.partition())[(int) (r.offset() - from.getOrDefault(r.partition(), 0L))] = r.timestamp();
+                        long first = from.getOrDefault(r.partition(), 0L);
+                        out.get(r.partition())[(int) (r.offset() - first)] = r.timestamp();
                     }
                 }
                 remaining.entrySet().removeIf(e -> c.position(new TopicPartition(topic, e.getKey())) >= e.getValue());

@@ -67,7 +67,8 @@ public final class ProducerStudy implements Study {
             // is JIT-compiled, rather than ours (first, as it loads the topic) paying for the fresh broker's warm-up.
             long records = Math.min(lab.input.summary().records(), BROKER_WARMUP_RECORDS);
             lab.broker.createTopic("broker-warmup", lab.o.p(), false);
-            String error = startTool(lab, "broker-warmup", records, lab.dir("broker-warmup"), "").await(lab.o.runTimeout());
+            String error = startTool(lab, "broker-warmup", records, lab.dir("broker-warmup"), "")
+                    .await(lab.o.runTimeout());
             Lab.log("broker warm-up: %d records through Kafka's tool, not measured%s", records,
                     error == null ? "" : " (ignored: " + error + ")");
             lab.broker.deleteTopics(List.of("broker-warmup"));
@@ -83,7 +84,8 @@ public final class ProducerStudy implements Study {
             }
             ours.add(measure(lab, topic, rep, lab.dir("producer/r" + rep), ""));
             if (rep == 1 && !ours.get(0).ok()) {
-                throw new IllegalStateException("bin/producer could not load the benchmark topic: " + ours.get(0).error());
+                throw new IllegalStateException("bin/producer could not load the benchmark topic: "
+                        + ours.get(0).error());
             }
             if (rep > 1) {
                 lab.broker.deleteTopics(List.of(topic, topic + ".dlq"));
@@ -127,7 +129,8 @@ public final class ProducerStudy implements Study {
      * One bin/producer run of a file into a topic, its invalid records into the topic's dead-letter topic;
      * {@code rate} > 0 paces it (records/s), {@code javaOpts} are added to its JVM's.
      */
-    static Outcome produce(Lab lab, String topic, Path file, long expectedValid, double rate, Path dir, String javaOpts) {
+    static Outcome produce(Lab lab, String topic, Path file, long expectedValid, double rate, Path dir,
+                           String javaOpts) {
         Path summary = dir.resolve("summary.json");
         Path gcLog = dir.resolve("gc.log");
         List<String> cmd = new ArrayList<>(List.of(lab.o.bin("producer").toString(), "--bootstrap",
@@ -193,7 +196,8 @@ public final class ProducerStudy implements Study {
                 sent = Long.parseLong(m.group(1));
                 rate = Double.parseDouble(m.group(2));
             }
-            error = sent == -1 ? "no final line in " + c.log() : sent != records ? "sent " + sent + " of " + records : null;
+            error = sent == -1 ? "no final line in " + c.log()
+                    : sent != records ? "sent " + sent + " of " + records : null;
         }
         // The tool's MB/s counts its payloads; they are lines of the same input, so the mean size is the input's.
         double mb = rate * lab.input.meanRecordBytes() / 1e6;

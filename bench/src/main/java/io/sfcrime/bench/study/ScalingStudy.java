@@ -70,7 +70,8 @@ public final class ScalingStudy implements Study {
         String error = ProducerStudy.produce(lab, topic, input.file(), input.summary().valid(), 0,
                 lab.dir("scaling/" + id + "-producer"), "").error();
         if (error != null) {
-            lab.scaling.add(new ScalingPoint(series, "producer", n, windows, null, null, null, null, null, false, error));
+            lab.scaling.add(new ScalingPoint(series, "producer", n, windows, null, null, null, null, null, false,
+                    error));
             return;
         }
         CeilingStudy.Outcome ceiling = CeilingStudy.run(lab, topic, scalingProfile(engines.get(0), windows),

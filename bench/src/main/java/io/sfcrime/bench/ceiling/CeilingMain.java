@@ -1,8 +1,7 @@
 package io.sfcrime.bench.ceiling;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sfcrime.bench.Results;
 import io.sfcrime.bench.Stats;
-import io.sfcrime.common.Json;
 import io.sfcrime.common.RadioCodes;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningFile;
@@ -27,6 +26,15 @@ import java.util.concurrent.Callable;
         description = "Drains a topic from the beginning with one thread doing the job's work (parse, validate, "
                 + "window x crime type x disposition counts, radio-code join) and reports counts and speed.")
 public final class CeilingMain implements Callable<Integer> {
+    /**
+     * The --timing-json: records and bytes drained, the rate over the whole drain and the median of the chunks'
+     * rates after the first (class loading, JIT), and what the counter saw.
+     */
+    public record Timing(long records, long bytes, double seconds, double rowsPerSecondOverall,
+                         double rowsPerSecondMedianAfterWarmup, int chunkRecords, List<Double> chunkRates, long valid,
+                         long invalid, long lateHazard, long distinctKeys, Map<String, Long> invalidByReason) {
+    }
+
     @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers.")
     String bootstrap;
 
@@ -62,30 +70,15 @@ public final class CeilingMain implements Callable<Integer> {
         try (KafkaConsumer<byte[], byte[]> consumer = CeilingClients.newConsumer(bootstrap)) {
             timing = Ceiling.drain(consumer, topic, counter);
         }
-        CountsReport counts = counter.report();
-        counts.write(report);
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        o.put("records", timing.records());
-        o.put("bytes", timing.bytes());
-        o.put("seconds", timing.nanos() / 1e9);
-        o.put("rows_per_second_overall", timing.rowsPerSecond());
+        counter.report().write(report);
         List<Double> rates = timing.chunkRates();
         List<Double> steady = rates.size() > 1 ? rates.subList(1, rates.size()) : rates;
         // Too few records for two chunks: the whole drain is the only honest number.
         double median = steady.isEmpty() ? timing.rowsPerSecond() : Stats.median(steady);
-        o.put("rows_per_second_median_after_warmup", median);
-        o.put("chunk_records", timing.chunk());
-        rates.forEach(r -> o.withArray("chunk_rates").add(r));
-        o.put("valid", counter.valid());
-        o.put("invalid", counter.invalid());
-        o.put("late_hazard", counter.lateHazard());
-        o.put("distinct_keys", counter.distinctKeys());
-        ObjectNode reasons = o.putObject("invalid_by_reason");
-        for (Map.Entry<String, Long> e : counter.invalidByReason().entrySet()) {
-            reasons.put(e.getKey(), e.getValue());
-        }
         Files.createDirectories(timingJson.toAbsolutePath().getParent());
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(timingJson.toFile(), o);
+        Results.MAPPER.writeValue(timingJson.toFile(), new Timing(timing.records(), timing.bytes(),
+                timing.nanos() / 1e9, timing.rowsPerSecond(), median, timing.chunk(), rates, counter.valid(),
+                counter.invalid(), counter.lateHazard(), counter.distinctKeys(), counter.invalidByReason()));
         System.err.printf("ceiling: %d records (%d valid, %d invalid) in %.2f s: %.0f rows/s overall, %.0f median%n",
                 timing.records(), counter.valid(), counter.invalid(), timing.nanos() / 1e9, timing.rowsPerSecond(),
                 median);

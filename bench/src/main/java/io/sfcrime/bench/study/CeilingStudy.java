@@ -5,6 +5,7 @@ import io.sfcrime.bench.Profiles.Profile;
 import io.sfcrime.bench.Results;
 import io.sfcrime.bench.Results.Repetition;
 import io.sfcrime.bench.Results.Run;
+import io.sfcrime.bench.ceiling.CeilingMain;
 import io.sfcrime.bench.ceiling.CountsReport;
 import io.sfcrime.bench.run.Child;
 
@@ -21,11 +22,6 @@ import java.util.Map;
  */
 public final class CeilingStudy implements Study {
     static final String NAME = "ceiling";
-
-    /** The fields of CeilingMain's --timing-json that the harness uses. */
-    record Timing(long records, long bytes, double seconds, double rowsPerSecondOverall,
-                  double rowsPerSecondMedianAfterWarmup, long lateHazard, long distinctKeys) {
-    }
 
     /** {@code counts} is null when the run failed. */
     record Outcome(Repetition rep, CountsReport counts, long lateHazard, long distinctKeys, double heapAfterGcMb) {
@@ -75,7 +71,7 @@ public final class CeilingStudy implements Study {
         String error = c.await(lab.o.runTimeout());
         if (error == null) {
             try {
-                Timing t = Results.MAPPER.readValue(timing.toFile(), Timing.class);
+                CeilingMain.Timing t = Results.MAPPER.readValue(timing.toFile(), CeilingMain.Timing.class);
                 CountsReport counts = CountsReport.read(report);
                 Child.GcHeap heap = Child.GcHeap.read(gcLog);
                 Lab.log("%s r%d: %.0f rows/s (median of chunks), %.0f overall, %d records in %.2f s, %d keys", name,

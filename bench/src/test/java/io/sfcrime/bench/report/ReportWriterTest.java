@@ -116,4 +116,21 @@ class ReportWriterTest {
                 fixture.notes(), fixture.cpuProfiles());
         assertThat(new ReportWriter(quick, PROFILES, "x.json").render(null)).contains("QUICK MODE").doesNotContain("](");
     }
+
+    @Test
+    void rolesAndWordsComeFromTheProfilesFileNotFromProfileNames() {
+        Profiles roles = Profiles.parse("""
+                profiles:
+                  - name: spark-defaults
+                    role: baseline
+                  - name: shuffle-2
+                    role: answer
+                    report: "Two partitions measured {rate} rows/s: {effect}."
+                """, "test");
+        String out = new ReportWriter(fixture, roles, "x.json").render(null);
+        assertThat(out).contains("Two partitions measured 80,000 rows/s: "
+                + String.format(Locale.ROOT, "%.2fx faster", rate("shuffle-2") / rate("spark-defaults")))
+                // A profile without a role of its own here says nothing beyond its effect.
+                .doesNotContain("maxRatePerPartition 10` alone");
+    }
 }

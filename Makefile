@@ -206,7 +206,7 @@ SOAK_DIR ?= $(RUN_DIR)/soak
 .PHONY: test-faults
 test-faults: ## Only the fault and bad-input tests (make test runs them too): broker restarts, kill -9, checkpoints, bad input/config.
 	$(MVN) verify -pl spark-app -Dtest='io.sfcrime.spark.faults.*Test' -Dsurefire.failIfNoSpecifiedTests=false \
-	  -Dit.test='io.sfcrime.spark.faults.*IT,io.sfcrime.spark.RestartIT'
+	  -Dit.test='io.sfcrime.spark.faults.*IT,io.sfcrime.spark.app.RestartIT'
 
 .PHONY: soak
 soak: ## Producer at RATE records/s for DURATION (default 10m) with spark-app running: heap, state rows, errors, exactness → SOAK_DIR/summary.md.

@@ -60,7 +60,7 @@ if [[ " ${SMOKE_MODULES:-spark-app} " == *" spark-app "* ]]; then
     -e SPARK_CONF_FILE=/etc/sfcrime/spark/spark.properties -e SPARK_DRIVER_POD_NAME=driver-0 \
     "$PREFIX/spark-app:$TAG" --help 2>&1)" || fail "spark-app --help with SPARK_CONF_FILE failed: $out"
   for want in -Dspark.master=k8s://https://kubernetes.default.svc -Dspark.driver.port=7078 \
-      -Dspark.kubernetes.driver.pod.name=driver-0 io.sfcrime.spark.SparkApp; do
+      -Dspark.kubernetes.driver.pod.name=driver-0 io.sfcrime.spark.app.SparkApp; do
     grep -q -- "$want" <<< "$out" || fail "entrypoint did not pass $want: $(head -3 <<< "$out")"
   done
   step "entrypoint turns SPARK_CONF_FILE and the downward-API pod name into Spark system properties"

@@ -278,7 +278,7 @@ class ChartTest {
         assertThat(app.getApiVersion()).isEqualTo("sparkoperator.k8s.io/v1beta2");
         Map<String, Object> spec = app.get("spec");
         assertThat(spec).containsEntry("image", "sf-crime-streaming/spark-app:0.1.0")
-                .containsEntry("mainClass", "io.sfcrime.spark.SparkApp").containsEntry("type", "Java");
+                .containsEntry("mainClass", "io.sfcrime.spark.app.SparkApp").containsEntry("type", "Java");
         assertThat(app.<Object>get("spec", "executor", "instances")).isEqualTo(2);
         assertThat(app.<Object>get("spec", "executor", "serviceAccount")).isEqualTo(full("executor"));
         assertThat(app.<Object>get("spec", "driver", "serviceAccount")).isEqualTo(full("driver"));

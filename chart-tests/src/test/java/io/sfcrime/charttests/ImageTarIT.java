@@ -32,7 +32,7 @@ class ImageTarIT {
 
     @ParameterizedTest
     @CsvSource({"producer,io.sfcrime.producer.ProducerCli", "consumer,io.sfcrime.consumer.ConsumerCli",
-            "spark-app,io.sfcrime.spark.SparkApp"})
+            "spark-app,io.sfcrime.spark.app.SparkApp"})
     void imageIsNonRootWithOurEntrypointAndLabels(String module, String mainClass) throws IOException {
         Path tar = Chart.ROOT.resolve(module).resolve("target/jib-image.tar");
         if (!Files.isRegularFile(tar)) {

@@ -40,8 +40,8 @@ public final class CpuProfile {
     public static final List<Bucket> SPARK_BUCKETS = List.of(
             Bucket.of("lz4 decompression", "lz4", "LZ4", "ChunkedBytesStream"),
             Bucket.of("Jackson parsing (CallScan)", "com/fasterxml/jackson"),
-            Bucket.of("CallScan (validation, event time)", "io/sfcrime/common", "io/sfcrime/spark/CallScan"),
-            Bucket.of("result records (JSON values)", "io/sfcrime/spark/ResultRecords"),
+            Bucket.of("CallScan (validation, event time)", "io/sfcrime/common", "io/sfcrime/spark/pipeline/CallScan"),
+            Bucket.of("result records (JSON values)", "io/sfcrime/spark/sink/ResultRecords"),
             Bucket.of("Kafka consumer (fetch, record decoding)", "org/apache/kafka/clients/consumer",
                     "org/apache/kafka/common"),
             Bucket.of("Kafka source / sink (Spark side)", "sql/kafka010/"),

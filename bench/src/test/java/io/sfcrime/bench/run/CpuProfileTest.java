@@ -16,10 +16,10 @@ class CpuProfileTest {
     @Test
     void aSampleGoesToTheFirstBucketFoundFromTheLeaf() {
         List<CpuProfile.Bucket> buckets = List.of(CpuProfile.Bucket.of("json", "com/fasterxml/jackson"),
-                CpuProfile.Bucket.of("scan", "io/sfcrime/spark/CallScan"));
+                CpuProfile.Bucket.of("scan", "io/sfcrime/spark/pipeline/CallScan"));
         assertThat(CpuProfile.bucketOfNames(List.of("com/fasterxml/jackson/core/JsonFactory.createParser",
-                "io/sfcrime/spark/CallScan.scan"), buckets)).isEqualTo("json");
-        assertThat(CpuProfile.bucketOfNames(List.of("java/lang/String.hashCode", "io/sfcrime/spark/CallScan.scan"),
+                "io/sfcrime/spark/pipeline/CallScan.scan"), buckets)).isEqualTo("json");
+        assertThat(CpuProfile.bucketOfNames(List.of("java/lang/String.hashCode", "io/sfcrime/spark/pipeline/CallScan.scan"),
                 buckets)).isEqualTo("scan");
         assertThat(CpuProfile.bucketOfNames(List.of("java/lang/Thread.run"), buckets)).isEqualTo("other");
         assertThat(CpuProfile.groupOf("Executor task launch worker-1", CpuProfile.SPARK_THREADS))

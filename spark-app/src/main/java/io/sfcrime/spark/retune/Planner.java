@@ -3,7 +3,8 @@ package io.sfcrime.spark.retune;
 import io.sfcrime.common.tuning.ApplyMode;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningKeys;
-import io.sfcrime.spark.StreamingJob;
+import io.sfcrime.spark.query.StreamingJob;
+import io.sfcrime.spark.retune.source.Observed;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -3,6 +3,9 @@ package io.sfcrime.spark.retune;
 import io.sfcrime.common.tuning.ApplyMode;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningKeys;
+import io.sfcrime.spark.retune.source.Observed;
+import io.sfcrime.spark.retune.status.StatusSink;
+import io.sfcrime.spark.retune.status.TuningStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,9 +2,9 @@ package io.sfcrime.spark.retune;
 
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningKeys;
-import io.sfcrime.spark.ProgressReporter;
-import io.sfcrime.spark.RuntimeSettings;
-import io.sfcrime.spark.StreamingJob;
+import io.sfcrime.spark.ops.ProgressReporter;
+import io.sfcrime.spark.config.RuntimeSettings;
+import io.sfcrime.spark.query.StreamingJob;
 import org.apache.spark.ExecutorAllocationClient;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;

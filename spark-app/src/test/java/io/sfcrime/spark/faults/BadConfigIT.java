@@ -1,7 +1,7 @@
 package io.sfcrime.spark.faults;
 
 import io.sfcrime.kafkalocal.junit.KafkaLocalExtension;
-import io.sfcrime.spark.ItSupport;
+import io.sfcrime.spark.app.ItSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,8 +2,8 @@ package io.sfcrime.spark.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sfcrime.kafkalocal.junit.KafkaLocalExtension;
-import io.sfcrime.spark.ExpectedReport;
-import io.sfcrime.spark.ItSupport;
+import io.sfcrime.spark.report.ExpectedReport;
+import io.sfcrime.spark.app.ItSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;

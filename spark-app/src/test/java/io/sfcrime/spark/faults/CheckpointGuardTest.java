@@ -1,7 +1,7 @@
 package io.sfcrime.spark.faults;
 
-import io.sfcrime.spark.CheckpointGuard;
-import io.sfcrime.spark.JobConfig;
+import io.sfcrime.spark.ops.CheckpointGuard;
+import io.sfcrime.spark.config.JobConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

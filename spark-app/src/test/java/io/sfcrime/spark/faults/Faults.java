@@ -1,6 +1,6 @@
 package io.sfcrime.spark.faults;
 
-import io.sfcrime.spark.ItSupport;
+import io.sfcrime.spark.app.ItSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -36,8 +36,8 @@ final class Faults {
      * and a class first needed at the end of the test would then be missing.
      */
     static void preload() {
-        for (String name : List.of("io.sfcrime.spark.ExpectedReport", "io.sfcrime.spark.ExpectedReport$Key",
-                "io.sfcrime.spark.ValidationParityTest", "io.sfcrime.spark.ItSupport", "io.sfcrime.spark.StopSignal")) {
+        for (String name : List.of("io.sfcrime.spark.report.ExpectedReport", "io.sfcrime.spark.report.ExpectedReport$Key",
+                "io.sfcrime.spark.pipeline.ValidationParityTest", "io.sfcrime.spark.app.ItSupport", "io.sfcrime.spark.app.StopSignal")) {
             try {
                 Class.forName(name, true, Faults.class.getClassLoader());
             } catch (ClassNotFoundException e) {

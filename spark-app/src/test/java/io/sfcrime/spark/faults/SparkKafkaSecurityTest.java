@@ -1,6 +1,6 @@
 package io.sfcrime.spark.faults;
 
-import io.sfcrime.spark.KafkaClients;
+import io.sfcrime.spark.config.KafkaClients;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.sfcrime.common.Json;
 import io.sfcrime.common.tuning.TuningKeys;
+import io.sfcrime.spark.retune.status.TuningStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sfcrime.common.Json;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningKeys;
+import io.sfcrime.spark.retune.source.Observed;
+import io.sfcrime.spark.retune.status.FileStatusSink;
+import io.sfcrime.spark.retune.status.TuningStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,0 +1,158 @@
+package io.sfcrime.spark.ops;
+
+import io.sfcrime.spark.sink.BatchStats;
+import io.sfcrime.spark.sink.ResultsSink;
+import org.apache.spark.sql.streaming.SinkProgress;
+import org.apache.spark.sql.streaming.StateOperatorProgress;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * One compact log line per micro-batch and each full progress JSON appended to a newline-delimited file (the status
+ * file is live retune's, {@link io.sfcrime.spark.retune.Retune}). Also lets the driver wait for "the batch in flight
+ * has finished".
+ */
+public final class ProgressReporter extends StreamingQueryListener {
+    private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
+
+    private final Path progressFile;
+    private final Map<UUID, ResultsSink> sinks = new ConcurrentHashMap<>();
+    private final Map<UUID, Long> progressCount = new ConcurrentHashMap<>();
+    private BufferedWriter progressOut;
+
+    public ProgressReporter(Path progressFile) {
+        this.progressFile = progressFile;
+    }
+
+    /** The counts query's sink, whose exact per-batch numbers go into the line. */
+    public void attach(UUID queryId, ResultsSink sink) {
+        sinks.put(queryId, sink);
+    }
+
+    @Override
+    public void onQueryStarted(QueryStartedEvent event) {
+        LOG.info("query {} started (id {}, run {})", event.name(), event.id(), event.runId());
+    }
+
+    @Override
+    public void onQueryProgress(QueryProgressEvent event) {
+        StreamingQueryProgress p = event.progress();
+        LOG.info(line(p));
+        appendProgress(p.json());
+        synchronized (this) {
+            progressCount.merge(p.id(), 1L, Long::sum);
+            notifyAll();
+        }
+    }
+
+    @Override
+    public void onQueryIdle(QueryIdleEvent event) {
+        // Nothing to report: progress already covers idle periods every few seconds.
+    }
+
+    @Override
+    public void onQueryTerminated(QueryTerminatedEvent event) {
+        if (event.exception().isDefined()) {
+            LOG.error("query {} failed: {}", event.id(), event.exception().get());
+        } else {
+            LOG.info("query {} stopped", event.id());
+        }
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    String line(StreamingQueryProgress p) {
+        long stateRows = 0;
+        long droppedByWatermark = 0;
+        for (StateOperatorProgress s : p.stateOperators()) {
+            stateRows += s.numRowsTotal();
+            droppedByWatermark += s.numRowsDroppedByWatermark();
+        }
+        Long took = p.durationMs().get("triggerExecution");
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("batch %d [%s] input=%d in=%.0f/s processed=%.0f/s took=%dms state=%d",
+                p.batchId(), p.name(), p.numInputRows(), p.inputRowsPerSecond(), p.processedRowsPerSecond(),
+                took == null ? 0 : took, stateRows));
+        ResultsSink sink = sinks.get(p.id());
+        BatchStats stats = sink == null ? null : sink.stats(p.batchId());
+        if (stats != null) {
+            sb.append(" valid=").append(stats.validRows()).append(" invalid=").append(stats.invalidRows())
+                    .append(" late=").append(stats.lateRows()).append(" updated=").append(stats.updatedRows());
+        } else if (sink == null) {
+            SinkProgress out = p.sink();
+            sb.append(" dead_lettered=").append(out == null ? 0 : out.numOutputRows());
+        }
+        if (p.eventTime().containsKey("watermark")) {
+            sb.append(" watermark=").append(p.eventTime().get("watermark"));
+        }
+        // Spark's own figure counts partially aggregated groups, not input rows; shown for comparison only.
+        if (droppedByWatermark > 0) {
+            sb.append(" spark_dropped_groups=").append(droppedByWatermark);
+        }
+        return sb.toString();
+    }
+
+    private synchronized void appendProgress(String json) {
+        if (progressFile == null) {
+            return;
+        }
+        try {
+            if (progressOut == null) {
+                Path parent = progressFile.toAbsolutePath().getParent();
+                Files.createDirectories(parent);
+                progressOut = Files.newBufferedWriter(progressFile, StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+            progressOut.write(json.replace('\n', ' '));
+            progressOut.newLine();
+            progressOut.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to progress file " + progressFile, e);
+        }
+    }
+
+    /** Progress events seen so far for a query. */
+    public synchronized long progressCount(UUID queryId) {
+        return progressCount.getOrDefault(queryId, 0L);
+    }
+
+    /** Waits until a query has reported more than {@code seen} progress events, it stopped, or the timeout passed. */
+    public synchronized void awaitProgress(UUID queryId, long seen, Duration timeout, Supplier<Boolean> stillRunning)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (progressCount(queryId) <= seen && stillRunning.get()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            wait(Math.min(200, Math.max(1, left / 1_000_000)));
+        }
+    }
+
+    public synchronized void close() {
+        if (progressOut != null) {
+            try {
+                progressOut.close();
+            } catch (IOException e) {
+                LOG.warn("cannot close progress file: {}", e.toString());
+            }
+            progressOut = null;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.sfcrime.spark.app;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Options and tuning are checked before Spark starts: bad ones exit 2 with a message naming the problem. */
+class SparkAppCliTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        SparkApp app = new SparkApp(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), new StopSignal());
+        return new CommandLine(app).setOut(new java.io.PrintWriter(out, true)).setErr(new java.io.PrintWriter(err, true))
+                .execute(args);
+    }
+
+    private static Path radioCodes() {
+        return Path.of(System.getProperty("project.root", ".."), "data", "radio_code.json");
+    }
+
+    @Test
+    void helpListsTheOptions() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--bootstrap", "--topic", "--results-topic",
+                "--dead-letter-topic", "--radio-codes", "--checkpoint", "--tuning", "--available-now", "--report",
+                "--progress-file", "--status-file", "--ui-port", "--master");
+    }
+
+    @Test
+    void badTuningIsRejectedBeforeSparkStarts(@TempDir Path dir) throws Exception {
+        Path tuning = dir.resolve("tuning.yaml");
+        Files.writeString(tuning, "spark.sql.shuffle.partitions: 0\nsource.maxOffsetsPerTriger: 10\nquery.watermarkDelay: soon\n");
+        assertThat(run("--tuning", tuning.toString(), "--radio-codes", radioCodes().toString(),
+                "--bootstrap", "127.0.0.1:9")).isEqualTo(SparkApp.EXIT_BAD_CONFIG);
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertThat(message).contains("spark.sql.shuffle.partitions", "must be at least 1")
+                .contains("did you mean 'source.maxOffsetsPerTrigger'").contains("query.watermarkDelay")
+                .contains(tuning.toString());
+        // The job prints the UI address right after the SparkSession exists: it never got that far.
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("Spark UI");
+    }
+
+    @Test
+    void theShippedTuningFileIsAccepted() {
+        Path shipped = Path.of(System.getProperty("project.root", ".."), "conf", "tuning.yaml");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(shipped), "no conf/tuning.yaml yet");
+        assertThat(SparkApp.loadTuning(shipped).asStrings()).containsKey("spark.sql.shuffle.partitions");
+    }
+
+    @Test
+    void dedupeIsAcceptedNowThatItIsImplemented(@TempDir Path dir) throws Exception {
+        // query.dedupe is implemented (CallTransforms.dropDuplicateCalls; tested in faults.DedupeTest and
+        // faults.BadInputCatalogueIT), so the start-up refusal is gone.
+        Path tuning = dir.resolve("tuning.yaml");
+        Files.writeString(tuning, "query.dedupe: true\n");
+        assertThat(SparkApp.loadTuning(tuning).asStrings()).containsEntry("query.dedupe", "true");
+    }
+
+    @Test
+    void missingFilesAndClashingTopicsAreRejected(@TempDir Path dir) {
+        assertThat(run("--tuning", dir.resolve("absent.yaml").toString())).isEqualTo(SparkApp.EXIT_BAD_CONFIG);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("absent.yaml does not exist");
+        assertThat(run("--radio-codes", dir.resolve("codes.json").toString())).isEqualTo(SparkApp.EXIT_BAD_CONFIG);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("codes.json does not exist");
+        assertThat(run("--radio-codes", radioCodes().toString(), "--results-topic", "calls"))
+                .isEqualTo(SparkApp.EXIT_BAD_CONFIG);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("must all differ");
+    }
+}

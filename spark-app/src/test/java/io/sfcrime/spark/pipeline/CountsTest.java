@@ -1,0 +1,142 @@
+package io.sfcrime.spark.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sfcrime.common.Json;
+import io.sfcrime.common.RadioCodes;
+import io.sfcrime.spark.report.Report;
+import io.sfcrime.spark.sink.ResultFold;
+import io.sfcrime.spark.sink.ResultRecords;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The aggregation, the radio-code join and the report rows on small batch data (no Kafka, no watermark). */
+class CountsTest {
+    static final RadioCodes CODES = RadioCodes.of(Map.of("ADV", "Advised", "CAN", "Cancel", "22", "Cancel"));
+
+    static String call(String id, String type, String time, String disposition) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("crime_id", id);
+        n.put("original_crime_type_name", type);
+        n.put("call_date_time", time);
+        if (disposition != null) {
+            n.put("disposition", disposition);
+        }
+        return n.toString();
+    }
+
+    /** Runs the job's transforms on batch data and folds the result records like the report does. */
+    static ObjectNode report(List<String> values, Duration window) {
+        SparkSession spark = TestSpark.get();
+        List<byte[]> bytes = new ArrayList<>();
+        values.forEach(v -> bytes.add(v.getBytes(StandardCharsets.UTF_8)));
+        Dataset<Row> validated = CallTransforms.validate(ValidationParityTest.kafkaRows(spark, bytes));
+        Dataset<Row> described = CallTransforms.describe(CallTransforms.countAll(validated, window, null),
+                CallTransforms.radioCodeTable(spark, CODES), window);
+        ResultFold fold = new ResultFold();
+        for (Row r : ResultRecords.toRecords(described, 0, "q").select("key", "value").collectAsList()) {
+            fold.add(r.getString(0), parse(r.getString(1)));
+        }
+        return Report.build(fold, Map.of("k", "v"));
+    }
+
+    static JsonNode parse(String s) {
+        try {
+            return Json.MAPPER.readTree(s);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<String> rows(ObjectNode report, String field) {
+        List<String> out = new ArrayList<>();
+        report.get(field).forEach(n -> out.add(n.toString()));
+        return out;
+    }
+
+    @Test
+    void windowsAreSanFranciscoHoursIncludingDaylightSavingDays() {
+        ObjectNode r = report(List.of(
+                call("1", "Traffic Stop", "2018-12-31T23:57:00.000", "ADV"),
+                call("2", "Traffic Stop", "2018-12-31T23:00:00", "ADV"),
+                call("3", "Traffic Stop", "2018-12-31T22:59:59.999", "ADV"),
+                // Spring forward: 01:00 PST to 02:00 PST is 03:00 PDT, so that window ends at 03:00 local.
+                call("4", "Theft", "2019-03-10T01:30:00", "ADV"),
+                call("5", "Theft", "2019-03-10T03:10:00", "ADV")), Duration.ofHours(1));
+        assertThat(rows(r, "by_window_crime_type")).containsExactly(
+                "{\"window_start\":\"2018-12-31 22:00:00\",\"window_end\":\"2018-12-31 23:00:00\",\"crime_type\":\"Traffic Stop\",\"count\":1}",
+                "{\"window_start\":\"2018-12-31 23:00:00\",\"window_end\":\"2019-01-01 00:00:00\",\"crime_type\":\"Traffic Stop\",\"count\":2}",
+                "{\"window_start\":\"2019-03-10 01:00:00\",\"window_end\":\"2019-03-10 03:00:00\",\"crime_type\":\"Theft\",\"count\":1}",
+                "{\"window_start\":\"2019-03-10 03:00:00\",\"window_end\":\"2019-03-10 04:00:00\",\"crime_type\":\"Theft\",\"count\":1}");
+        assertThat(r.get("valid_rows").asLong()).isEqualTo(5);
+        assertThat(r.get("late_rows_dropped").asLong()).isZero();
+    }
+
+    @Test
+    void dispositionsJoinOnTheCodeWithUnknownAndMissingCodes() {
+        ObjectNode r = report(List.of(
+                call("1", "Theft", "2018-12-31T23:01:00", "ADV"),
+                call("2", "Theft", "2018-12-31T23:02:00", "ADV"),
+                call("3", "Theft", "2018-12-31T23:03:00", "CAN"),
+                call("4", "Theft", "2018-12-31T23:04:00", "22"),
+                call("5", "Theft", "2018-12-31T23:05:00", "Not recorded"),
+                call("6", "Theft", "2018-12-31T23:06:00", null),
+                call("7", "Theft", "2018-12-31T23:07:00", "")), Duration.ofHours(1));
+        String w = "\"window_start\":\"2018-12-31 23:00:00\",\"window_end\":\"2019-01-01 00:00:00\",\"crime_type\":\"Theft\",";
+        assertThat(rows(r, "by_window_crime_type_disposition")).containsExactly(
+                "{" + w + "\"disposition\":null,\"disposition_description\":null,\"count\":1}",
+                "{" + w + "\"disposition\":\"\",\"disposition_description\":\"\",\"count\":1}",
+                "{" + w + "\"disposition\":\"22\",\"disposition_description\":\"Cancel\",\"count\":1}",
+                "{" + w + "\"disposition\":\"ADV\",\"disposition_description\":\"Advised\",\"count\":2}",
+                "{" + w + "\"disposition\":\"CAN\",\"disposition_description\":\"Cancel\",\"count\":1}",
+                "{" + w + "\"disposition\":\"Not recorded\",\"disposition_description\":\"Not recorded\",\"count\":1}");
+        assertThat(rows(r, "by_window_crime_type")).containsExactly("{" + w + "\"count\":7}");
+    }
+
+    @Test
+    void invalidRowsAreCountedWithTheirReasons() {
+        ObjectNode r = report(List.of(
+                call("1", "Theft", "2018-12-31T23:01:00", "ADV"),
+                call("2", "", "2018-12-31T23:02:00", "ADV"),
+                call("3", "Theft", "2019-02-30T10:00:00", "ADV"),
+                call("4", "Theft", "12/31/2018 11:57 PM", "ADV"),
+                call("5", "Theft", "2018-12-31T23:57:00Z", "ADV"),
+                "{\"crime_id\":5,\"original_crime_type_name\":\"T\",\"call_date_time\":\"2018-12-31T23:01:00\"}",
+                "not json", "[1]"), Duration.ofHours(1));
+        assertThat(r.get("input_rows").asLong()).isEqualTo(8);
+        assertThat(r.get("valid_rows").asLong()).isEqualTo(1);
+        assertThat(r.get("invalid_rows").asLong()).isEqualTo(7);
+        assertThat(r.get("invalid_by_reason").toString()).isEqualTo("{\"empty_field\":1,\"malformed_json\":1,"
+                + "\"not_an_object\":1,\"unparseable_date_time\":2,\"wrong_type\":1,\"zoned_date_time\":1}");
+        assertThat(r.get("settings").toString()).isEqualTo("{\"k\":\"v\"}");
+    }
+
+    @Test
+    void deadLettersCarryTheOriginalValueAndReasonHeaders() {
+        SparkSession spark = TestSpark.get();
+        byte[] bad = call("3", "Theft", "2019-02-30T10:00:00", "ADV").getBytes(StandardCharsets.UTF_8);
+        byte[] good = call("1", "Theft", "2018-12-31T23:01:00", "ADV").getBytes(StandardCharsets.UTF_8);
+        List<Row> dlq = CallTransforms.deadLetters(CallTransforms.validate(
+                ValidationParityTest.kafkaRows(spark, List.of(good, bad)))).collectAsList();
+        assertThat(dlq).hasSize(1);
+        assertThat((byte[]) dlq.get(0).getAs("value")).isEqualTo(bad);
+        List<Row> headers = dlq.get(0).getList(dlq.get(0).fieldIndex("headers"));
+        Map<String, String> h = new java.util.LinkedHashMap<>();
+        headers.forEach(x -> h.put(x.getString(0), new String((byte[]) x.get(1), StandardCharsets.UTF_8)));
+        assertThat(h).containsEntry("dlq.reason", "unparseable_date_time")
+                .containsEntry("dlq.message", "call_date_time '2019-02-30T10:00:00' is not a real date-time")
+                .containsEntry("dlq.index", "calls-0@1")
+                .containsEntry("dlq.source", "spark-app")
+                .containsEntry("dlq.origin", "calls");
+    }
+}

@@ -34,12 +34,12 @@ import java.util.List;
 public final class CallScan {
     /** Spark type of {@link #scan}'s result, field order as in {@link #result}. */
     public static final StructType RESULT = DataTypes.createStructType(List.of(
-            DataTypes.createStructField(CallTransforms.REASON, DataTypes.StringType, true),
-            DataTypes.createStructField(CallTransforms.MESSAGE, DataTypes.StringType, true),
-            DataTypes.createStructField(CallTransforms.EVENT_TIME, DataTypes.TimestampType, true),
-            DataTypes.createStructField(CallTransforms.CRIME_TYPE, DataTypes.StringType, true),
-            DataTypes.createStructField(CallTransforms.DISPOSITION, DataTypes.StringType, true),
-            DataTypes.createStructField(CallTransforms.CRIME_ID, DataTypes.StringType, true)));
+            DataTypes.createStructField(Columns.REASON, DataTypes.StringType, true),
+            DataTypes.createStructField(Columns.MESSAGE, DataTypes.StringType, true),
+            DataTypes.createStructField(Columns.EVENT_TIME, DataTypes.TimestampType, true),
+            DataTypes.createStructField(Columns.CRIME_TYPE, DataTypes.StringType, true),
+            DataTypes.createStructField(Columns.DISPOSITION, DataTypes.StringType, true),
+            DataTypes.createStructField(Columns.CRIME_ID, DataTypes.StringType, true)));
 
     private static final JsonFactory FACTORY = Json.MAPPER.getFactory();
     private static final ZoneId ZONE = ZoneId.of(CallFields.EVENT_TIME_ZONE);

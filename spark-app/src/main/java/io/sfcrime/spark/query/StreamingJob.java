@@ -7,12 +7,15 @@ import io.sfcrime.spark.config.JobConfig;
 import io.sfcrime.spark.config.KafkaClients;
 import io.sfcrime.spark.config.RuntimeSettings;
 import io.sfcrime.spark.ops.ProgressReporter;
-import io.sfcrime.spark.pipeline.CallTransforms;
+import io.sfcrime.spark.pipeline.CallValidation;
+import io.sfcrime.spark.pipeline.KafkaSource;
+import io.sfcrime.spark.pipeline.RadioCodeJoin;
+import io.sfcrime.spark.pipeline.WindowCounts;
+import io.sfcrime.spark.sink.DeadLetters;
 import io.sfcrime.spark.sink.ResultsSink;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryStatus;
@@ -66,25 +69,6 @@ public final class StreamingJob {
         startCounts();
     }
 
-    /** Kafka source rows ({@code key, value, topic, partition, offset, ...}) with the tuning's source options. */
-    public static Dataset<Row> readCalls(SparkSession spark, JobConfig config, Tuning tuning) {
-        DataStreamReader reader = spark.readStream().format("kafka")
-                .option("kafka.bootstrap.servers", config.bootstrap())
-                .options(KafkaClients.sparkOptions())
-                .option("subscribe", config.topic())
-                .option("startingOffsets", tuning.getString(TuningKeys.STARTING_OFFSETS))
-                .option("failOnDataLoss", tuning.getBoolean(TuningKeys.FAIL_ON_DATA_LOSS));
-        long maxOffsets = tuning.getLong(TuningKeys.MAX_OFFSETS_PER_TRIGGER);
-        if (maxOffsets > 0) {
-            reader = reader.option("maxOffsetsPerTrigger", maxOffsets);
-        }
-        int minPartitions = tuning.getInt(TuningKeys.MIN_PARTITIONS);
-        if (minPartitions > 0) {
-            reader = reader.option("minPartitions", minPartitions);
-        }
-        return reader.load();
-    }
-
     private Trigger trigger(Tuning tuning) {
         if (config.availableNow()) {
             return Trigger.AvailableNow();
@@ -95,11 +79,11 @@ public final class StreamingJob {
     public StreamingQuery startCounts() throws TimeoutException {
         Tuning tuning = settings.tuning();
         Duration window = tuning.getDuration(TuningKeys.WINDOW_DURATION);
-        Dataset<Row> validated = CallTransforms.validate(readCalls(spark, config, tuning));
-        Dataset<Row> counted = CallTransforms.countCalls(validated, window,
+        Dataset<Row> validated = CallValidation.validate(KafkaSource.read(spark, config, tuning));
+        Dataset<Row> counted = WindowCounts.countCalls(validated, window,
                 tuning.getDuration(TuningKeys.WATERMARK_DELAY), tuning.getBoolean(TuningKeys.DEDUPE));
-        Dataset<Row> described = CallTransforms.describe(counted,
-                CallTransforms.radioCodeTable(spark, radioCodes), window);
+        Dataset<Row> described = RadioCodeJoin.describe(counted,
+                RadioCodeJoin.table(spark, radioCodes), window);
         ResultsSink sink = new ResultsSink(config.bootstrap(), config.resultsTopic(), settings, console);
         counts = described.writeStream()
                 .queryName(COUNTS)
@@ -114,8 +98,8 @@ public final class StreamingJob {
 
     public StreamingQuery startDeadLetters() throws TimeoutException {
         Tuning tuning = settings.tuning();
-        Dataset<Row> validated = CallTransforms.validate(readCalls(spark, config, tuning));
-        deadLetters = CallTransforms.deadLetters(validated).writeStream()
+        Dataset<Row> validated = CallValidation.validate(KafkaSource.read(spark, config, tuning));
+        deadLetters = DeadLetters.records(validated).writeStream()
                 .queryName(DEAD_LETTERS)
                 .format("kafka")
                 .options(KafkaClients.sparkOptions())

@@ -19,11 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static io.sfcrime.spark.pipeline.CallTransforms.BY_TYPE;
-import static io.sfcrime.spark.pipeline.CallTransforms.BY_TYPE_DISPOSITION;
-import static io.sfcrime.spark.pipeline.CallTransforms.COUNTER;
-import static io.sfcrime.spark.pipeline.CallTransforms.INVALID_ROWS_PREFIX;
-import static io.sfcrime.spark.pipeline.CallTransforms.VALID_ROWS;
+import static io.sfcrime.spark.pipeline.Columns.BY_TYPE;
+import static io.sfcrime.spark.pipeline.Columns.BY_TYPE_DISPOSITION;
+import static io.sfcrime.spark.pipeline.Columns.COUNTER;
+import static io.sfcrime.spark.pipeline.Columns.INVALID_ROWS_PREFIX;
+import static io.sfcrime.spark.pipeline.Columns.VALID_ROWS;
 
 /**
  * The final report (field names are a contract): built from a {@link ResultFold}, i.e. from what survives a restart.

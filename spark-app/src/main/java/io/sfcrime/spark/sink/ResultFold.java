@@ -3,7 +3,7 @@ package io.sfcrime.spark.sink;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sfcrime.common.Json;
 import io.sfcrime.spark.config.KafkaClients;
-import io.sfcrime.spark.pipeline.CallTransforms;
+import io.sfcrime.spark.pipeline.Columns;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -43,10 +43,10 @@ public final class ResultFold {
         Result held = latest.get(key);
         if (held == null || batch >= held.batchId()) {
             latest.put(key, new Result(text(value, ResultRecords.FIELD_AGGREGATION),
-                    text(value, CallTransforms.WINDOW_START), text(value, CallTransforms.WINDOW_END),
-                    value.path(ResultRecords.FIELD_WINDOW_START_MS).asLong(), text(value, CallTransforms.CRIME_TYPE),
-                    text(value, CallTransforms.DISPOSITION), text(value, CallTransforms.DISPOSITION_DESCRIPTION),
-                    text(value, ResultRecords.FIELD_NAME), value.path(CallTransforms.COUNT).asLong(), batch));
+                    text(value, Columns.WINDOW_START), text(value, Columns.WINDOW_END),
+                    value.path(ResultRecords.FIELD_WINDOW_START_MS).asLong(), text(value, Columns.CRIME_TYPE),
+                    text(value, Columns.DISPOSITION), text(value, Columns.DISPOSITION_DESCRIPTION),
+                    text(value, ResultRecords.FIELD_NAME), value.path(Columns.COUNT).asLong(), batch));
         }
     }
 

@@ -4,15 +4,15 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-import static io.sfcrime.spark.pipeline.CallTransforms.BY_TYPE_DISPOSITION;
-import static io.sfcrime.spark.pipeline.CallTransforms.COUNT;
-import static io.sfcrime.spark.pipeline.CallTransforms.COUNTER;
-import static io.sfcrime.spark.pipeline.CallTransforms.CRIME_TYPE;
-import static io.sfcrime.spark.pipeline.CallTransforms.DISPOSITION;
-import static io.sfcrime.spark.pipeline.CallTransforms.DISPOSITION_DESCRIPTION;
-import static io.sfcrime.spark.pipeline.CallTransforms.LEVEL;
-import static io.sfcrime.spark.pipeline.CallTransforms.WINDOW_END;
-import static io.sfcrime.spark.pipeline.CallTransforms.WINDOW_START;
+import static io.sfcrime.spark.pipeline.Columns.BY_TYPE_DISPOSITION;
+import static io.sfcrime.spark.pipeline.Columns.COUNT;
+import static io.sfcrime.spark.pipeline.Columns.COUNTER;
+import static io.sfcrime.spark.pipeline.Columns.CRIME_TYPE;
+import static io.sfcrime.spark.pipeline.Columns.DISPOSITION;
+import static io.sfcrime.spark.pipeline.Columns.DISPOSITION_DESCRIPTION;
+import static io.sfcrime.spark.pipeline.Columns.LEVEL;
+import static io.sfcrime.spark.pipeline.Columns.WINDOW_END;
+import static io.sfcrime.spark.pipeline.Columns.WINDOW_START;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_format;
@@ -27,8 +27,8 @@ import static org.apache.spark.sql.functions.when;
  * {@code [aggregation, window start with its offset, crime type, disposition]} as a JSON array, so the two
  * aggregations, a null and an empty disposition, and the two 01:00 windows of a DST fall-back night stay distinct.
  * <p>
- * Value fields: {@code aggregation} ({@value CallTransforms#BY_TYPE}, {@value CallTransforms#BY_TYPE_DISPOSITION} or
- * {@value CallTransforms#COUNTER}), {@code window_start}, {@code window_end} (San Francisco time,
+ * Value fields: {@code aggregation} ({@value Columns#BY_TYPE}, {@value Columns#BY_TYPE_DISPOSITION} or
+ * {@value Columns#COUNTER}), {@code window_start}, {@code window_end} (San Francisco time,
  * {@code yyyy-MM-dd HH:mm:ss}), {@code window_start_ms}, {@code crime_type}, {@code disposition},
  * {@code disposition_description}, {@code name} (counters), {@code count}, and {@code batch_id} and {@code query_id}
  * so a reader can fold one query's records by key, latest batch wins.

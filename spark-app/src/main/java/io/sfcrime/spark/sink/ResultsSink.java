@@ -2,7 +2,7 @@ package io.sfcrime.spark.sink;
 
 import io.sfcrime.spark.config.KafkaClients;
 import io.sfcrime.spark.config.RuntimeSettings;
-import io.sfcrime.spark.pipeline.CallTransforms;
+import io.sfcrime.spark.pipeline.Columns;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import static io.sfcrime.spark.pipeline.CallTransforms.BY_TYPE;
-import static io.sfcrime.spark.pipeline.CallTransforms.COUNTER;
-import static io.sfcrime.spark.pipeline.CallTransforms.INVALID_ROWS_PREFIX;
-import static io.sfcrime.spark.pipeline.CallTransforms.VALID_ROWS;
+import static io.sfcrime.spark.pipeline.Columns.BY_TYPE;
+import static io.sfcrime.spark.pipeline.Columns.COUNTER;
+import static io.sfcrime.spark.pipeline.Columns.INVALID_ROWS_PREFIX;
+import static io.sfcrime.spark.pipeline.Columns.VALID_ROWS;
 
 /**
  * The {@code foreachBatch} sink of the counts query: writes each updated row to the results topic (Spark's Kafka
@@ -68,8 +68,8 @@ public final class ResultsSink implements VoidFunction2<Dataset<Row>, Long> {
                     .option("kafka.bootstrap.servers", bootstrap)
                     .option("topic", resultsTopic)
                     .save();
-            List<Row> rows = records.select("key", CallTransforms.LEVEL, CallTransforms.CRIME_TYPE,
-                    CallTransforms.COUNT, CallTransforms.WINDOW_START, CallTransforms.WINDOW_END).collectAsList();
+            List<Row> rows = records.select("key", Columns.LEVEL, Columns.CRIME_TYPE,
+                    Columns.COUNT, Columns.WINDOW_START, Columns.WINDOW_END).collectAsList();
             account(batchId, rows);
         } finally {
             records.unpersist();
@@ -97,7 +97,7 @@ public final class ResultsSink implements VoidFunction2<Dataset<Row>, Long> {
         List<ConsoleTable.Line> byType = new ArrayList<>();
         for (Row r : rows) {
             String level = r.getString(1);
-            if (level.equals(CallTransforms.BY_TYPE_DISPOSITION)) {
+            if (level.equals(Columns.BY_TYPE_DISPOSITION)) {
                 continue;
             }
             String key = r.getString(0);

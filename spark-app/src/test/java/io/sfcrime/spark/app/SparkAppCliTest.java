@@ -59,7 +59,7 @@ class SparkAppCliTest {
 
     @Test
     void dedupeIsAcceptedNowThatItIsImplemented(@TempDir Path dir) throws Exception {
-        // query.dedupe is implemented (CallTransforms.dropDuplicateCalls; tested in faults.DedupeTest and
+        // query.dedupe is implemented (WindowCounts.dropDuplicateCalls; tested in faults.DedupeTest and
         // faults.BadInputCatalogueIT), so the start-up refusal is gone.
         Path tuning = dir.resolve("tuning.yaml");
         Files.writeString(tuning, "query.dedupe: true\n");

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sfcrime.common.Json;
 import io.sfcrime.common.RadioCodes;
 import io.sfcrime.common.tuning.Tuning;
-import io.sfcrime.spark.pipeline.CallTransforms;
+import io.sfcrime.spark.pipeline.CallValidation;
+import io.sfcrime.spark.pipeline.RadioCodeJoin;
+import io.sfcrime.spark.pipeline.WindowCounts;
 import io.sfcrime.spark.config.JobConfig;
 import io.sfcrime.spark.report.Report;
 import io.sfcrime.spark.sink.ResultFold;
@@ -64,9 +66,9 @@ class DedupeTest {
                 lit(0).as("partition"), lit(0L).as("offset"));
         Duration hour = Duration.ofHours(1);
         Duration delay = Duration.ofDays(1);
-        Dataset<Row> counted = CallTransforms.countCalls(CallTransforms.validate(kafkaLike), hour, delay, dedupe);
-        Dataset<Row> described = CallTransforms.describe(counted,
-                CallTransforms.radioCodeTable(spark, RadioCodes.of(Map.of("ADV", "Advised"))), hour);
+        Dataset<Row> counted = WindowCounts.countCalls(CallValidation.validate(kafkaLike), hour, delay, dedupe);
+        Dataset<Row> described = RadioCodeJoin.describe(counted,
+                RadioCodeJoin.table(spark, RadioCodes.of(Map.of("ADV", "Advised"))), hour);
         ResultFold fold = new ResultFold();
         VoidFunction2<Dataset<Row>, Long> collect = (batch, id) -> {
             for (Row r : ResultRecords.toRecords(batch, id, "q").select("key", "value").collectAsList()) {

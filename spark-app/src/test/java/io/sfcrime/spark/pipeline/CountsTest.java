@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sfcrime.common.Json;
 import io.sfcrime.common.RadioCodes;
 import io.sfcrime.spark.report.Report;
+import io.sfcrime.spark.sink.DeadLetters;
 import io.sfcrime.spark.sink.ResultFold;
 import io.sfcrime.spark.sink.ResultRecords;
 import org.apache.spark.sql.Dataset;
@@ -40,9 +41,9 @@ class CountsTest {
         SparkSession spark = TestSpark.get();
         List<byte[]> bytes = new ArrayList<>();
         values.forEach(v -> bytes.add(v.getBytes(StandardCharsets.UTF_8)));
-        Dataset<Row> validated = CallTransforms.validate(ValidationParityTest.kafkaRows(spark, bytes));
-        Dataset<Row> described = CallTransforms.describe(CallTransforms.countAll(validated, window, null),
-                CallTransforms.radioCodeTable(spark, CODES), window);
+        Dataset<Row> validated = CallValidation.validate(ValidationParityTest.kafkaRows(spark, bytes));
+        Dataset<Row> described = RadioCodeJoin.describe(WindowCounts.countAll(validated, window, null),
+                RadioCodeJoin.table(spark, CODES), window);
         ResultFold fold = new ResultFold();
         for (Row r : ResultRecords.toRecords(described, 0, "q").select("key", "value").collectAsList()) {
             fold.add(r.getString(0), parse(r.getString(1)));
@@ -126,7 +127,7 @@ class CountsTest {
         SparkSession spark = TestSpark.get();
         byte[] bad = call("3", "Theft", "2019-02-30T10:00:00", "ADV").getBytes(StandardCharsets.UTF_8);
         byte[] good = call("1", "Theft", "2018-12-31T23:01:00", "ADV").getBytes(StandardCharsets.UTF_8);
-        List<Row> dlq = CallTransforms.deadLetters(CallTransforms.validate(
+        List<Row> dlq = DeadLetters.records(CallValidation.validate(
                 ValidationParityTest.kafkaRows(spark, List.of(good, bad)))).collectAsList();
         assertThat(dlq).hasSize(1);
         assertThat((byte[]) dlq.get(0).getAs("value")).isEqualTo(bad);

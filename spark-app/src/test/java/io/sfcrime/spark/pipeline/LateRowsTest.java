@@ -40,9 +40,9 @@ class LateRowsTest {
                 col("value").cast(DataTypes.BinaryType).as("value"), lit("calls").as("topic"),
                 lit(0).as("partition"), lit(0L).as("offset"));
         Duration hour = Duration.ofHours(1);
-        Dataset<Row> described = CallTransforms.describe(
-                CallTransforms.countAll(CallTransforms.validate(kafkaLike), hour, hour),
-                CallTransforms.radioCodeTable(spark, CountsTest.CODES), hour);
+        Dataset<Row> described = RadioCodeJoin.describe(
+                WindowCounts.countAll(CallValidation.validate(kafkaLike), hour, hour),
+                RadioCodeJoin.table(spark, CountsTest.CODES), hour);
         VoidFunction2<Dataset<Row>, Long> collect = (batch, id) -> {
             for (Row r : ResultRecords.toRecords(batch, id, "q").select("key", "value").collectAsList()) {
                 FOLD.add(r.getString(0), CountsTest.parse(r.getString(1)));

@@ -134,8 +134,8 @@ public class ValidationParityTest {
     @Test
     void sparkAndRecordValidatorAgreeOnEveryValue() {
         List<byte[]> values = catalogue();
-        List<Row> out = CallTransforms.validate(kafkaRows(TestSpark.get(), values))
-                .orderBy(col("offset")).select("offset", CallTransforms.REASON, CallTransforms.MESSAGE).collectAsList();
+        List<Row> out = CallValidation.validate(kafkaRows(TestSpark.get(), values))
+                .orderBy(col("offset")).select("offset", Columns.REASON, Columns.MESSAGE).collectAsList();
         assertThat(out).hasSize(values.size());
         List<String> mismatches = new ArrayList<>();
         int invalid = 0;
@@ -160,19 +160,19 @@ public class ValidationParityTest {
     void theScanRunsOncePerRowForAllSixColumns() {
         // Spark may inline a projection into each of its uses; six struct fields must not mean six JSON parses.
         // The repartition keeps the optimizer from evaluating the whole plan over the local rows up front.
-        Dataset<Row> validated = CallTransforms.validate(
+        Dataset<Row> validated = CallValidation.validate(
                 kafkaRows(TestSpark.get(), List.of(GOOD.getBytes(StandardCharsets.UTF_8))).repartition(1));
         String plan = validated.queryExecution().optimizedPlan().toString();
         assertThat(plan.split("UDF\\(", -1).length - 1).as(plan).isEqualTo(1);
-        assertThat(validated.collectAsList().get(0).<String>getAs(CallTransforms.CRIME_ID)).isEqualTo("183653763");
+        assertThat(validated.collectAsList().get(0).<String>getAs(Columns.CRIME_ID)).isEqualTo("183653763");
     }
 
     @Test
     void messagesNameTheFieldAndValue() {
         List<byte[]> values = List.of(with("call_date_time", "\"2019-02-30T10:00:00\"").getBytes(StandardCharsets.UTF_8),
                 with("crime_id", "183653763").getBytes(StandardCharsets.UTF_8));
-        List<Row> out = CallTransforms.validate(kafkaRows(TestSpark.get(), values)).orderBy(col("offset"))
-                .select(CallTransforms.MESSAGE).collectAsList();
+        List<Row> out = CallValidation.validate(kafkaRows(TestSpark.get(), values)).orderBy(col("offset"))
+                .select(Columns.MESSAGE).collectAsList();
         assertThat(out.get(0).getString(0)).isEqualTo("call_date_time '2019-02-30T10:00:00' is not a real date-time");
         assertThat(out.get(1).getString(0)).isEqualTo("crime_id must be a string but is number 183653763");
     }

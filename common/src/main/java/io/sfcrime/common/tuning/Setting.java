@@ -1,23 +1,69 @@
 package io.sfcrime.common.tuning;
 
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
- * One tuning key, declared once: name, type, default, doc, validation and how a change applies. The YAML file,
- * the ConfigMap, validation, status and the generated docs all read this declaration.
- *
- * @param check returns null when a parsed value is acceptable, otherwise what is wrong with it
+ * One tuning key, declared once: name, type, default, doc, validation, how a change applies and which of the job's
+ * queries it shapes. The YAML file, the ConfigMap, validation, status, the reconciler and the generated docs all
+ * read this declaration. Built with {@link #builder(String)}.
  */
-public record Setting(String name, SettingType type, Object defaultValue, ApplyMode applyMode, String doc,
-                      Function<Object, String> check) {
+public final class Setting {
+    private final String name;
+    private final SettingType type;
+    private final Object defaultValue;
+    private final ApplyMode applyMode;
+    private final Set<JobQuery> queries;
+    private final String doc;
+    private final Function<Object, String> check;
 
-    public Setting {
-        Objects.requireNonNull(name);
-        Objects.requireNonNull(type);
-        Objects.requireNonNull(applyMode);
-        Objects.requireNonNull(doc);
-        check = check == null ? v -> null : check;
+    private Setting(Builder b) {
+        this.name = Objects.requireNonNull(b.name, "name");
+        this.type = Objects.requireNonNull(b.type, () -> name + ": type");
+        this.defaultValue = Objects.requireNonNull(b.defaultValue, () -> name + ": default value");
+        this.applyMode = Objects.requireNonNull(b.applyMode, () -> name + ": apply mode");
+        if (b.queries == null || b.queries.isEmpty()) {
+            throw new IllegalStateException(name + ": declare the queries the key shapes (affects)");
+        }
+        this.queries = Set.copyOf(b.queries);
+        this.doc = Objects.requireNonNull(b.doc, () -> name + ": doc");
+        this.check = b.check == null ? v -> null : b.check;
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public SettingType type() {
+        return type;
+    }
+
+    public Object defaultValue() {
+        return defaultValue;
+    }
+
+    public ApplyMode applyMode() {
+        return applyMode;
+    }
+
+    /** The queries whose plan, source or sink this key shapes: those a change restarts when it applies that way. */
+    public Set<JobQuery> queries() {
+        return queries;
+    }
+
+    public String doc() {
+        return doc;
+    }
+
+    /** Returns null when a parsed value is acceptable, otherwise what is wrong with it. */
+    public Function<Object, String> check() {
+        return check;
     }
 
     /** Parses and checks a raw value; throws {@link IllegalArgumentException} naming the key and the problem. */
@@ -44,5 +90,67 @@ public record Setting(String name, SettingType type, Object defaultValue, ApplyM
 
     public String defaultText() {
         return render(defaultValue);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** Every part but the check is required; {@link #build()} names what is missing. */
+    public static final class Builder {
+        private final String name;
+        private SettingType type;
+        private Object defaultValue;
+        private ApplyMode applyMode;
+        private Set<JobQuery> queries;
+        private String doc;
+        private Function<Object, String> check;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder type(SettingType type) {
+            this.type = type;
+            return this;
+        }
+
+        public Builder defaultValue(Object defaultValue) {
+            this.defaultValue = defaultValue;
+            return this;
+        }
+
+        public Builder applyMode(ApplyMode applyMode) {
+            this.applyMode = applyMode;
+            return this;
+        }
+
+        /** The queries the key shapes; a QUERY_RESTART change restarts exactly these. */
+        public Builder affects(JobQuery first, JobQuery... more) {
+            this.queries = EnumSet.of(first, more);
+            return this;
+        }
+
+        /** Shapes every query (the Spark session, the Kafka source, the trigger). */
+        public Builder affectsAllQueries() {
+            this.queries = EnumSet.allOf(JobQuery.class);
+            return this;
+        }
+
+        public Builder doc(String doc) {
+            this.doc = doc;
+            return this;
+        }
+
+        /** Returns null when a parsed value is acceptable, otherwise what is wrong with it. */
+        public Builder check(Function<Object, String> check) {
+            this.check = check;
+            return this;
+        }
+
+        public Setting build() {
+            return new Setting(this);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.sfcrime.common.tuning;
 
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,61 +14,98 @@ import java.util.function.Function;
  * through to the SparkSession unchecked and apply as {@link ApplyMode#DRIVER_RESTART}.
  */
 public final class TuningKeys {
-    public static final Setting SHUFFLE_PARTITIONS = new Setting("spark.sql.shuffle.partitions", SettingType.INT, 1,
-            ApplyMode.FIXED_BY_CHECKPOINT,
-            "Partitions of the aggregation state. Each is a state-store task in every batch, so a small number "
+    public static final Setting SHUFFLE_PARTITIONS = Setting.builder("spark.sql.shuffle.partitions")
+            .type(SettingType.INT).defaultValue(1)
+            .applyMode(ApplyMode.FIXED_BY_CHECKPOINT).affects(JobQuery.COUNTS)
+            .doc("Partitions of the aggregation state. Each is a state-store task in every batch, so a small number "
                     + "suits a few cores; Spark's default of 200 costs seconds per batch even when the batch is empty. "
                     + "1 measured fastest on 2 cores (docs/tuning-report.md, 2 within its spread); with one partition "
                     + "the stateful stage runs on one core, so give a job whose state or input outgrows a core one "
-                    + "per executor core.",
-            atLeast(1));
-    public static final Setting CHECKPOINT_FILE_MANAGER = new Setting("spark.sql.streaming.checkpointFileManagerClass",
-            SettingType.STRING, "org.apache.spark.sql.execution.streaming.FileSystemBasedCheckpointFileManager",
-            ApplyMode.DRIVER_RESTART,
-            "How checkpoint and state files are written. Spark's default (FileContextBasedCheckpointFileManager) "
+                    + "per executor core.")
+            .check(atLeast(1))
+            .build();
+    public static final Setting CHECKPOINT_FILE_MANAGER = Setting.builder("spark.sql.streaming.checkpointFileManagerClass")
+            .type(SettingType.STRING)
+            .defaultValue("org.apache.spark.sql.execution.streaming.FileSystemBasedCheckpointFileManager")
+            .applyMode(ApplyMode.DRIVER_RESTART).affectsAllQueries()
+            .doc("How checkpoint and state files are written. Spark's default (FileContextBasedCheckpointFileManager) "
                     + "starts a readlink or chmod process per file on a local disk, several per state partition and "
-                    + "batch; the FileSystem-based one renames in the JVM. Keep Spark's default for HDFS checkpoints.",
-            v -> String.valueOf(v).matches("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)+") ? null
-                    : "'" + v + "' is not a fully qualified class name");
-    public static final Setting EXECUTOR_INSTANCES = new Setting("spark.executor.instances", SettingType.INT, 2,
-            ApplyMode.EXECUTORS,
-            "Executors on Kubernetes; changed in the running application. Ignored in local mode.", atLeast(0));
-    public static final Setting EXECUTOR_CORES = new Setting("spark.executor.cores", SettingType.INT, 1,
-            ApplyMode.DRIVER_RESTART, "Cores per executor on Kubernetes.", atLeast(1));
-    public static final Setting EXECUTOR_MEMORY = new Setting("spark.executor.memory", SettingType.STRING, "1g",
-            ApplyMode.DRIVER_RESTART, "Heap per executor on Kubernetes (JVM size such as 512m or 2g).",
-            v -> String.valueOf(v).matches("\\d+[kmgtKMGT]?") ? null : "'" + v + "' is not a size such as 512m or 2g");
-    public static final Setting MAX_OFFSETS_PER_TRIGGER = new Setting("source.maxOffsetsPerTrigger", SettingType.LONG,
-            100_000L, ApplyMode.QUERY_RESTART,
-            "Most Kafka records one micro-batch reads; 0 reads all that is available. Larger batches amortise the "
-                    + "fixed cost of a batch, smaller ones lower latency.", atLeast(0));
-    public static final Setting MIN_PARTITIONS = new Setting("source.minPartitions", SettingType.INT, 0,
-            ApplyMode.QUERY_RESTART,
-            "Least Spark partitions a batch is split into; 0 means one per Kafka partition.", atLeast(0));
-    public static final Setting STARTING_OFFSETS = new Setting("source.startingOffsets", SettingType.STRING,
-            "earliest", ApplyMode.QUERY_RESTART,
-            "Where a query without a checkpoint starts: earliest or latest. A checkpoint's offsets always win.",
-            oneOf(Set.of("earliest", "latest")));
-    public static final Setting FAIL_ON_DATA_LOSS = new Setting("source.failOnDataLoss", SettingType.BOOLEAN, true,
-            ApplyMode.QUERY_RESTART,
-            "Fail the query when offsets it expects are gone (deleted topic, retention) rather than skip them.", null);
-    public static final Setting TRIGGER_INTERVAL = new Setting("query.triggerInterval", SettingType.DURATION,
-            Duration.ZERO, ApplyMode.QUERY_RESTART,
-            "Time between micro-batch starts; 0 starts the next batch as soon as the last one ends.", null);
-    public static final Setting WATERMARK_DELAY = new Setting("query.watermarkDelay", SettingType.DURATION,
-            Duration.ofDays(1), ApplyMode.QUERY_RESTART,
-            "How far event time may lag the newest seen before a row is dropped as late and its window's state "
-                    + "is freed. The shipped samples run newest-first over hours, so the default keeps all of them.",
-            null);
-    public static final Setting WINDOW_DURATION = new Setting("query.windowDuration", SettingType.DURATION,
-            Duration.ofHours(1), ApplyMode.FIXED_BY_CHECKPOINT,
-            "Length of the tumbling event-time windows that calls are counted in.",
-            v -> ((Duration) v).isZero() ? "must be longer than 0" : null);
-    public static final Setting DEDUPE = new Setting("query.dedupe", SettingType.BOOLEAN, false,
-            ApplyMode.FIXED_BY_CHECKPOINT,
-            "Drop records whose crime_id was already seen within the watermark before counting.", null);
-    public static final Setting CONSOLE_TOP_N = new Setting("console.topN", SettingType.INT, 20, ApplyMode.LIVE,
-            "Rows of the console table printed per batch (0 turns the table off).", atLeast(0));
+                    + "batch; the FileSystem-based one renames in the JVM. Keep Spark's default for HDFS checkpoints.")
+            .check(v -> String.valueOf(v).matches("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)+") ? null
+                    : "'" + v + "' is not a fully qualified class name")
+            .build();
+    public static final Setting EXECUTOR_INSTANCES = Setting.builder("spark.executor.instances")
+            .type(SettingType.INT).defaultValue(2)
+            .applyMode(ApplyMode.EXECUTORS).affectsAllQueries()
+            .doc("Executors on Kubernetes; changed in the running application. Ignored in local mode.")
+            .check(atLeast(0))
+            .build();
+    public static final Setting EXECUTOR_CORES = Setting.builder("spark.executor.cores")
+            .type(SettingType.INT).defaultValue(1)
+            .applyMode(ApplyMode.DRIVER_RESTART).affectsAllQueries()
+            .doc("Cores per executor on Kubernetes.")
+            .check(atLeast(1))
+            .build();
+    public static final Setting EXECUTOR_MEMORY = Setting.builder("spark.executor.memory")
+            .type(SettingType.STRING).defaultValue("1g")
+            .applyMode(ApplyMode.DRIVER_RESTART).affectsAllQueries()
+            .doc("Heap per executor on Kubernetes (JVM size such as 512m or 2g).")
+            .check(v -> String.valueOf(v).matches("\\d+[kmgtKMGT]?") ? null
+                    : "'" + v + "' is not a size such as 512m or 2g")
+            .build();
+    public static final Setting MAX_OFFSETS_PER_TRIGGER = Setting.builder("source.maxOffsetsPerTrigger")
+            .type(SettingType.LONG).defaultValue(100_000L)
+            .applyMode(ApplyMode.QUERY_RESTART).affectsAllQueries()
+            .doc("Most Kafka records one micro-batch reads; 0 reads all that is available. Larger batches amortise the "
+                    + "fixed cost of a batch, smaller ones lower latency.")
+            .check(atLeast(0))
+            .build();
+    public static final Setting MIN_PARTITIONS = Setting.builder("source.minPartitions")
+            .type(SettingType.INT).defaultValue(0)
+            .applyMode(ApplyMode.QUERY_RESTART).affectsAllQueries()
+            .doc("Least Spark partitions a batch is split into; 0 means one per Kafka partition.")
+            .check(atLeast(0))
+            .build();
+    public static final Setting STARTING_OFFSETS = Setting.builder("source.startingOffsets")
+            .type(SettingType.STRING).defaultValue("earliest")
+            .applyMode(ApplyMode.QUERY_RESTART).affectsAllQueries()
+            .doc("Where a query without a checkpoint starts: earliest or latest. A checkpoint's offsets always win.")
+            .check(oneOf(Set.of("earliest", "latest")))
+            .build();
+    public static final Setting FAIL_ON_DATA_LOSS = Setting.builder("source.failOnDataLoss")
+            .type(SettingType.BOOLEAN).defaultValue(true)
+            .applyMode(ApplyMode.QUERY_RESTART).affectsAllQueries()
+            .doc("Fail the query when offsets it expects are gone (deleted topic, retention) rather than skip them.")
+            .build();
+    public static final Setting TRIGGER_INTERVAL = Setting.builder("query.triggerInterval")
+            .type(SettingType.DURATION).defaultValue(Duration.ZERO)
+            .applyMode(ApplyMode.QUERY_RESTART).affectsAllQueries()
+            .doc("Time between micro-batch starts; 0 starts the next batch as soon as the last one ends.")
+            .build();
+    // The watermark, the window and the de-duplication only shape the aggregation.
+    public static final Setting WATERMARK_DELAY = Setting.builder("query.watermarkDelay")
+            .type(SettingType.DURATION).defaultValue(Duration.ofDays(1))
+            .applyMode(ApplyMode.QUERY_RESTART).affects(JobQuery.COUNTS)
+            .doc("How far event time may lag the newest seen before a row is dropped as late and its window's state "
+                    + "is freed. The shipped samples run newest-first over hours, so the default keeps all of them.")
+            .build();
+    public static final Setting WINDOW_DURATION = Setting.builder("query.windowDuration")
+            .type(SettingType.DURATION).defaultValue(Duration.ofHours(1))
+            .applyMode(ApplyMode.FIXED_BY_CHECKPOINT).affects(JobQuery.COUNTS)
+            .doc("Length of the tumbling event-time windows that calls are counted in.")
+            .check(v -> ((Duration) v).isZero() ? "must be longer than 0" : null)
+            .build();
+    public static final Setting DEDUPE = Setting.builder("query.dedupe")
+            .type(SettingType.BOOLEAN).defaultValue(false)
+            .applyMode(ApplyMode.FIXED_BY_CHECKPOINT).affects(JobQuery.COUNTS)
+            .doc("Drop records whose crime_id was already seen within the watermark before counting.")
+            .build();
+    public static final Setting CONSOLE_TOP_N = Setting.builder("console.topN")
+            .type(SettingType.INT).defaultValue(20)
+            .applyMode(ApplyMode.LIVE).affects(JobQuery.COUNTS)
+            .doc("Rows of the console table printed per batch (0 turns the table off).")
+            .check(atLeast(0))
+            .build();
 
     /** In declaration order: the order of the shipped tuning file, the docs and the reconcile steps. */
     public static final List<Setting> ALL = List.of(SHUFFLE_PARTITIONS, CHECKPOINT_FILE_MANAGER,
@@ -98,6 +136,12 @@ public final class TuningKeys {
             return Optional.of(s.applyMode());
         }
         return isPassThrough(name) ? Optional.of(ApplyMode.DRIVER_RESTART) : Optional.empty();
+    }
+
+    /** The declared queries a key shapes; a pass-through Spark key shapes the session and so every query. */
+    public static Set<JobQuery> affectedQueries(String name) {
+        Setting s = BY_NAME.get(name);
+        return s != null ? s.queries() : EnumSet.allOf(JobQuery.class);
     }
 
     public static boolean isPassThrough(String name) {

@@ -1,5 +1,7 @@
 package io.sfcrime.spark.config;
 
+import io.sfcrime.common.tuning.JobQuery;
+
 import java.nio.file.Path;
 
 /** Where the job reads and writes: everything from the command line that is not tuning. */
@@ -7,13 +9,8 @@ public record JobConfig(String bootstrap, String topic, String resultsTopic, Str
                         Path checkpoint, boolean availableNow, Path report, Path progressFile, Path statusFile,
                         int uiPort, String master) {
 
-    /** Checkpoint of the counts query (aggregation state, offsets, commits). */
-    public Path countsCheckpoint() {
-        return checkpoint.resolve("counts");
-    }
-
-    /** Checkpoint of the dead-letter query. */
-    public Path deadLetterCheckpoint() {
-        return checkpoint.resolve("dead-letter");
+    /** One query's checkpoint (offsets, commits; for the counts query also the aggregation state). */
+    public Path queryCheckpoint(JobQuery query) {
+        return checkpoint.resolve(query.checkpointDir());
     }
 }

@@ -2,6 +2,7 @@ package io.sfcrime.spark.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sfcrime.common.Json;
+import io.sfcrime.common.tuning.JobQuery;
 import io.sfcrime.spark.config.JobConfig;
 
 import java.io.IOException;
@@ -48,8 +49,8 @@ public final class CheckpointGuard {
      * @throws UnusableCheckpointException when the checkpoint is incomplete or damaged
      */
     public static Optional<String> check(JobConfig config) {
-        QueryCheckpoint counts = inspect(config.countsCheckpoint(), true);
-        QueryCheckpoint deadLetters = inspect(config.deadLetterCheckpoint(), false);
+        QueryCheckpoint counts = inspect(config.queryCheckpoint(JobQuery.COUNTS), true);
+        QueryCheckpoint deadLetters = inspect(config.queryCheckpoint(JobQuery.DEAD_LETTERS), false);
         if (!counts.present() && !deadLetters.present()) {
             return Optional.of("no checkpoint in " + config.checkpoint() + ": starting a new job (counts start from "
                     + "zero at source.startingOffsets). If you expected to resume, stop now and restore the checkpoint.");

@@ -1,6 +1,7 @@
 package io.sfcrime.spark.query;
 
 import io.sfcrime.common.RadioCodes;
+import io.sfcrime.common.tuning.JobQuery;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningKeys;
 import io.sfcrime.spark.config.JobConfig;
@@ -33,15 +34,13 @@ import java.util.concurrent.TimeoutException;
  * The two streaming queries of the job, each started and stopped on its own so a reconciler can restart one with new
  * settings from the same checkpoint:
  * <ul>
- *   <li>{@value #COUNTS}: Kafka → validate → the one aggregation (windows and counters) → describe dispositions →
+ *   <li>{@link JobQuery#COUNTS}: Kafka → validate → the one aggregation (windows and counters) → describe dispositions →
  *   results topic and console;</li>
- *   <li>{@value #DEAD_LETTERS}: Kafka → validate → invalid rows → dead-letter topic (Spark's Kafka sink, headers).</li>
+ *   <li>{@link JobQuery#DEAD_LETTERS}: Kafka → validate → invalid rows → dead-letter topic (Spark's Kafka sink, headers).</li>
  * </ul>
  * A query has one sink, and the invalid rows do not survive the aggregation, hence two queries over one topic.
  */
 public final class StreamingJob {
-    public static final String COUNTS = "calls-counts";
-    public static final String DEAD_LETTERS = "calls-dead-letter";
     private static final Logger LOG = LoggerFactory.getLogger(StreamingJob.class);
     private static final Duration STOP_WAIT = Duration.ofSeconds(60);
 
@@ -86,9 +85,9 @@ public final class StreamingJob {
                 RadioCodeJoin.table(spark, radioCodes), window);
         ResultsSink sink = new ResultsSink(config.bootstrap(), config.resultsTopic(), settings, console);
         counts = described.writeStream()
-                .queryName(COUNTS)
+                .queryName(JobQuery.COUNTS.queryName())
                 .outputMode(OutputMode.Update())
-                .option("checkpointLocation", config.countsCheckpoint().toString())
+                .option("checkpointLocation", config.queryCheckpoint(JobQuery.COUNTS).toString())
                 .trigger(trigger(tuning))
                 .foreachBatch(sink)
                 .start();
@@ -100,15 +99,31 @@ public final class StreamingJob {
         Tuning tuning = settings.tuning();
         Dataset<Row> validated = CallValidation.validate(KafkaSource.read(spark, config, tuning));
         deadLetters = DeadLetters.records(validated).writeStream()
-                .queryName(DEAD_LETTERS)
+                .queryName(JobQuery.DEAD_LETTERS.queryName())
                 .format("kafka")
                 .options(KafkaClients.sparkOptions())
                 .option("kafka.bootstrap.servers", config.bootstrap())
                 .option("topic", config.deadLetterTopic())
-                .option("checkpointLocation", config.deadLetterCheckpoint().toString())
+                .option("checkpointLocation", config.queryCheckpoint(JobQuery.DEAD_LETTERS).toString())
                 .trigger(trigger(tuning))
                 .start();
         return deadLetters;
+    }
+
+    /** Starts one query (again, from its checkpoint). */
+    public StreamingQuery start(JobQuery query) throws TimeoutException {
+        return switch (query) {
+            case DEAD_LETTERS -> startDeadLetters();
+            case COUNTS -> startCounts();
+        };
+    }
+
+    /** The running (or last) instance of one query, null before it started. */
+    public StreamingQuery query(JobQuery query) {
+        return switch (query) {
+            case DEAD_LETTERS -> deadLetters;
+            case COUNTS -> counts;
+        };
     }
 
     public StreamingQuery counts() {

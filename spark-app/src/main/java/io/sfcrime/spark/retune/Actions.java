@@ -1,5 +1,6 @@
 package io.sfcrime.spark.retune;
 
+import io.sfcrime.common.tuning.JobQuery;
 import io.sfcrime.common.tuning.Tuning;
 
 import java.util.Set;
@@ -13,8 +14,8 @@ public interface Actions {
     /** Sets the executor count; returns what happened, for the log and the status. */
     String setExecutors(int count);
 
-    /** Stops each named query after its current batch and starts it again from its checkpoint with {@code tuning}. */
-    void restartQueries(Set<String> queries, Tuning tuning) throws Exception;
+    /** Stops each query after its current batch and starts it again from its checkpoint with {@code tuning}. */
+    void restartQueries(Set<JobQuery> queries, Tuning tuning) throws Exception;
 
     /**
      * Asks for a driver restart with {@code tuning}: carried out by the job's main loop after the current batch

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sfcrime.common.Json;
 import io.sfcrime.common.tuning.ApplyMode;
+import io.sfcrime.common.tuning.JobQuery;
 import io.sfcrime.common.tuning.Setting;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningKeys;
@@ -36,7 +37,7 @@ public final class CheckpointPins {
 
     /** The checkpoint's location when the counts query has written state (its offset log), else null. */
     public String existing() {
-        Path offsets = checkpoint.resolve("counts").resolve("offsets");
+        Path offsets = checkpoint.resolve(JobQuery.COUNTS.checkpointDir()).resolve("offsets");
         if (!Files.isDirectory(offsets)) {
             return null;
         }
@@ -102,7 +103,7 @@ public final class CheckpointPins {
 
     /** Spark writes the session's shuffle partitions into each offset-log entry and uses them on restart. */
     private String shufflePartitionsFromOffsetLog() throws IOException {
-        Path offsets = checkpoint.resolve("counts").resolve("offsets");
+        Path offsets = checkpoint.resolve(JobQuery.COUNTS.checkpointDir()).resolve("offsets");
         try (Stream<Path> files = Files.list(offsets)) {
             Path last = files.filter(p -> p.getFileName().toString().matches("\\d+"))
                     .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString()))).orElse(null);

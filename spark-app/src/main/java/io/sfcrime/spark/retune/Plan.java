@@ -1,6 +1,7 @@
 package io.sfcrime.spark.retune;
 
 import io.sfcrime.common.tuning.ApplyMode;
+import io.sfcrime.common.tuning.JobQuery;
 import io.sfcrime.common.tuning.Tuning;
 
 import java.util.ArrayList;
@@ -29,11 +30,16 @@ public record Plan(Tuning target, Map<String, String> rejected, List<Step> steps
      * @param queries for QUERY_RESTART, the queries to restart (each at most once per plan)
      * @param skipped why the step is not carried out on its own (a driver restart covers it), else null
      */
-    public record Step(ApplyMode mode, List<Change> changes, Set<String> queries, String skipped) {
+    public record Step(ApplyMode mode, List<Change> changes, Set<JobQuery> queries, String skipped) {
         public String describe() {
             String what = changes.stream().map(Change::toString).collect(Collectors.joining(", "));
-            return mode + ": " + what + (queries.isEmpty() ? "" : " (queries " + String.join(", ", queries) + ")")
+            return mode + ": " + what + (queries.isEmpty() ? "" : " (queries " + queryNames() + ")")
                     + (skipped == null ? "" : " [" + skipped + "]");
+        }
+
+        /** The queries' Spark names in start order, for the log and the status. */
+        public String queryNames() {
+            return queries.stream().map(JobQuery::queryName).collect(Collectors.joining(", "));
         }
     }
 

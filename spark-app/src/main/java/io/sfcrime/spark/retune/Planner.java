@@ -1,14 +1,15 @@
 package io.sfcrime.spark.retune;
 
 import io.sfcrime.common.tuning.ApplyMode;
+import io.sfcrime.common.tuning.JobQuery;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningKeys;
-import io.sfcrime.spark.query.StreamingJob;
 import io.sfcrime.spark.retune.source.Observed;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class Planner {
         Map<String, String> next = new LinkedHashMap<>(v.tuning().asStrings());
 
         Map<ApplyMode, List<Change>> byMode = new EnumMap<>(ApplyMode.class);
-        Set<String> queries = new LinkedHashSet<>();
+        Set<JobQuery> queries = EnumSet.noneOf(JobQuery.class);
         Set<String> keys = new LinkedHashSet<>(next.keySet());
         keys.addAll(now.keySet());
         for (String key : keys) {
@@ -63,7 +64,7 @@ public final class Planner {
                 mode = ApplyMode.QUERY_RESTART;
             }
             if (mode == ApplyMode.QUERY_RESTART) {
-                queries.addAll(affectedQueries(key));
+                queries.addAll(TuningKeys.affectedQueries(key));
             }
             byMode.computeIfAbsent(mode, m -> new ArrayList<>()).add(new Change(key, from, to, mode));
         }
@@ -79,8 +80,8 @@ public final class Planner {
             String skipped = driverRestart && (mode == ApplyMode.QUERY_RESTART || mode == ApplyMode.EXECUTORS)
                     ? "covered by the driver restart" : null;
             steps.add(new Plan.Step(mode, List.copyOf(changes),
-                    mode == ApplyMode.QUERY_RESTART
-                            ? Collections.unmodifiableSet(new LinkedHashSet<>(orderedQueries(queries))) : Set.of(), skipped));
+                    mode == ApplyMode.QUERY_RESTART ? Collections.unmodifiableSet(EnumSet.copyOf(queries)) : Set.of(),
+                    skipped));
         }
         Tuning target = Tuning.fromMap(next);
         return new Plan(target, Map.copyOf(rejected), List.copyOf(steps));
@@ -94,25 +95,6 @@ public final class Planner {
                     + "directory (on Kubernetes: a new checkpoint PVC), which counts the topic again from the start";
         }
         return null;
-    }
-
-    /** The queries a QUERY_RESTART key shapes: the watermark only matters to the aggregation. */
-    static Set<String> affectedQueries(String key) {
-        if (key.equals(TuningKeys.WATERMARK_DELAY.name()) || key.equals(TuningKeys.WINDOW_DURATION.name())
-                || key.equals(TuningKeys.DEDUPE.name()) || key.equals(TuningKeys.SHUFFLE_PARTITIONS.name())) {
-            return Set.of(StreamingJob.COUNTS);
-        }
-        return Set.of(StreamingJob.DEAD_LETTERS, StreamingJob.COUNTS);
-    }
-
-    private static List<String> orderedQueries(Set<String> queries) {
-        List<String> out = new ArrayList<>();
-        for (String q : List.of(StreamingJob.DEAD_LETTERS, StreamingJob.COUNTS)) {
-            if (queries.contains(q)) {
-                out.add(q);
-            }
-        }
-        return out;
     }
 
     private static void revert(Map<String, String> next, String key, String from) {

@@ -161,7 +161,7 @@ public final class Reconciler {
             case QUERY_RESTART -> {
                 actions.restartQueries(step.queries(), next);
                 status.restarted("query");
-                return "restarted " + String.join(", ", step.queries());
+                return "restarted " + step.queryNames();
             }
             case DRIVER_RESTART -> {
                 String kind = actions.requestDriverRestart(next);

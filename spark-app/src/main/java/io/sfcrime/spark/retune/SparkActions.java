@@ -1,5 +1,6 @@
 package io.sfcrime.spark.retune;
 
+import io.sfcrime.common.tuning.JobQuery;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningKeys;
 import io.sfcrime.spark.ops.ProgressReporter;
@@ -8,7 +9,6 @@ import io.sfcrime.spark.query.StreamingJob;
 import org.apache.spark.ExecutorAllocationClient;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.StreamingQuery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.collection.JavaConverters;
@@ -75,7 +75,7 @@ public final class SparkActions implements Actions {
     }
 
     @Override
-    public void restartQueries(Set<String> queries, Tuning tuning) throws Exception {
+    public void restartQueries(Set<JobQuery> queries, Tuning tuning) throws Exception {
         settings.update(tuning);
         if (job == null) {
             return;
@@ -83,24 +83,16 @@ public final class SparkActions implements Actions {
         // Used only when the checkpoint has no state yet; with state, Spark keeps the checkpoint's value.
         spark.conf().set(TuningKeys.SHUFFLE_PARTITIONS.name(), tuning.getInt(TuningKeys.SHUFFLE_PARTITIONS));
         // Both in-flight batches finish side by side, then the queries stop and start again: one wait, not two.
-        for (String name : queries) {
-            StreamingJob.awaitBatchEnd(query(name), reporter);
+        for (JobQuery query : queries) {
+            StreamingJob.awaitBatchEnd(job.query(query), reporter);
         }
-        for (String name : queries) {
-            StreamingJob.stopAfterCurrentBatch(query(name), reporter);
+        for (JobQuery query : queries) {
+            StreamingJob.stopAfterCurrentBatch(job.query(query), reporter);
         }
-        for (String name : queries) {
-            if (StreamingJob.DEAD_LETTERS.equals(name)) {
-                job.startDeadLetters();
-            } else if (StreamingJob.COUNTS.equals(name)) {
-                job.startCounts();
-            }
-            LOG.info("query {} restarted from its checkpoint", name);
+        for (JobQuery query : queries) {
+            job.start(query);
+            LOG.info("query {} restarted from its checkpoint", query.queryName());
         }
-    }
-
-    private StreamingQuery query(String name) {
-        return StreamingJob.COUNTS.equals(name) ? job.counts() : job.deadLetters();
     }
 
     @Override

@@ -2,8 +2,8 @@ package io.sfcrime.spark.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sfcrime.common.tuning.JobQuery;
 import io.sfcrime.kafkalocal.junit.KafkaLocalExtension;
-import io.sfcrime.spark.query.StreamingJob;
 import io.sfcrime.spark.report.ExpectedReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -132,7 +132,7 @@ class RestartIT {
                 continue;
             }
             JsonNode p = io.sfcrime.common.Json.MAPPER.readTree(line);
-            if (StreamingJob.COUNTS.equals(p.path("name").asText()) && p.path("numInputRows").asLong() > 0) {
+            if (JobQuery.COUNTS.queryName().equals(p.path("name").asText()) && p.path("numInputRows").asLong() > 0) {
                 n++;
             }
         }

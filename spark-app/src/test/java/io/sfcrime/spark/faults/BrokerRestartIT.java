@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sfcrime.common.DeadLetter;
 import io.sfcrime.common.Json;
+import io.sfcrime.common.tuning.JobQuery;
 import io.sfcrime.kafkalocal.junit.KafkaLocalExtension;
-import io.sfcrime.spark.report.ExpectedReport;
 import io.sfcrime.spark.app.ItSupport;
-import io.sfcrime.spark.query.StreamingJob;
+import io.sfcrime.spark.report.ExpectedReport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -145,7 +145,7 @@ class BrokerRestartIT {
         for (String line : Files.readAllLines(progress)) {
             if (!line.isBlank()) {
                 JsonNode p = Json.MAPPER.readTree(line);
-                if (StreamingJob.COUNTS.equals(p.path("name").asText())) {
+                if (JobQuery.COUNTS.queryName().equals(p.path("name").asText())) {
                     n += p.path("numInputRows").asLong();
                 }
             }

@@ -1,11 +1,11 @@
 package io.sfcrime.spark.retune;
 
 import io.sfcrime.common.tuning.ApplyMode;
+import io.sfcrime.common.tuning.JobQuery;
 import io.sfcrime.common.tuning.Setting;
 import io.sfcrime.common.tuning.SettingType;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningKeys;
-import io.sfcrime.spark.query.StreamingJob;
 import io.sfcrime.spark.retune.source.Observed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -134,7 +134,7 @@ class PlannerTest {
         assertThat(restart.changes()).extracting(Change::key).containsExactlyInAnyOrder(
                 TuningKeys.WATERMARK_DELAY.name(), TuningKeys.MAX_OFFSETS_PER_TRIGGER.name(),
                 TuningKeys.TRIGGER_INTERVAL.name());
-        assertThat(restart.queries()).containsExactly(StreamingJob.DEAD_LETTERS, StreamingJob.COUNTS);
+        assertThat(restart.queries()).containsExactly(JobQuery.DEAD_LETTERS, JobQuery.COUNTS);
         assertThat(plan.steps()).allSatisfy(s -> assertThat(s.skipped()).isNull());
         assertThat(plan.target().getDuration(TuningKeys.WATERMARK_DELAY)).isEqualTo(Duration.ofHours(2));
     }
@@ -142,7 +142,7 @@ class PlannerTest {
     @Test
     void theWatermarkAloneRestartsOnlyTheCountsQuery() {
         Plan plan = Planner.plan(APPLIED, with(Map.of(), TuningKeys.WATERMARK_DELAY.name(), "3 hours"), CHECKPOINT);
-        assertThat(plan.step(ApplyMode.QUERY_RESTART).queries()).containsExactly(StreamingJob.COUNTS);
+        assertThat(plan.step(ApplyMode.QUERY_RESTART).queries()).containsExactly(JobQuery.COUNTS);
     }
 
     @Test

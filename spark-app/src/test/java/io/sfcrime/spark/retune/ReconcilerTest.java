@@ -2,6 +2,7 @@ package io.sfcrime.spark.retune;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sfcrime.common.Json;
+import io.sfcrime.common.tuning.JobQuery;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningKeys;
 import io.sfcrime.spark.retune.source.Observed;
@@ -44,11 +45,11 @@ class ReconcilerTest {
         }
 
         @Override
-        public void restartQueries(Set<String> queries, Tuning tuning) {
+        public void restartQueries(Set<JobQuery> queries, Tuning tuning) {
             if (failRestart) {
                 throw new IllegalStateException("query could not start");
             }
-            calls.add("restart " + queries + " max=" + tuning.getLong(TuningKeys.MAX_OFFSETS_PER_TRIGGER));
+            calls.add("restart " + queries.stream().map(JobQuery::queryName).toList() + " max=" + tuning.getLong(TuningKeys.MAX_OFFSETS_PER_TRIGGER));
         }
 
         @Override

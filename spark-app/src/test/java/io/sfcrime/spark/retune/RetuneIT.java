@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sfcrime.common.Json;
 import io.sfcrime.common.RadioCodes;
 import io.sfcrime.common.gen.CallGenerator;
+import io.sfcrime.common.tuning.JobQuery;
 import io.sfcrime.kafkalocal.junit.KafkaLocalExtension;
-import io.sfcrime.spark.report.ExpectedReport;
 import io.sfcrime.spark.app.SparkApp;
 import io.sfcrime.spark.app.StopSignal;
-import io.sfcrime.spark.query.StreamingJob;
+import io.sfcrime.spark.report.ExpectedReport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -199,7 +199,7 @@ class RetuneIT {
                     continue;
                 }
                 JsonNode p = Json.MAPPER.readTree(line);
-                if (StreamingJob.COUNTS.equals(p.path("name").asText())) {
+                if (JobQuery.COUNTS.queryName().equals(p.path("name").asText())) {
                     byBatch.put(p.get("batchId").asLong(), p);
                 }
             }

@@ -1,6 +1,6 @@
 package io.sfcrime.spark.retune.status;
 
-import io.sfcrime.spark.query.StreamingJob;
+import io.sfcrime.common.tuning.JobQuery;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 
@@ -21,7 +21,7 @@ public final class StatusListener extends StreamingQueryListener {
     @Override
     public void onQueryProgress(QueryProgressEvent event) {
         StreamingQueryProgress p = event.progress();
-        if (!StreamingJob.COUNTS.equals(p.name())) {
+        if (JobQuery.byQueryName(p.name()).orElse(null) != JobQuery.COUNTS) {
             return;
         }
         status.progress(p.batchId(), p.processedRowsPerSecond(), p.numInputRows());

@@ -3,14 +3,11 @@ package io.sfcrime.spark.retune;
 import io.sfcrime.common.tuning.JobQuery;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningKeys;
-import io.sfcrime.spark.ops.ProgressReporter;
 import io.sfcrime.spark.config.RuntimeSettings;
 import io.sfcrime.spark.query.StreamingJob;
 import org.apache.spark.ExecutorAllocationClient;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import scala.collection.JavaConverters;
 
 import java.util.ArrayList;
@@ -23,12 +20,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * The reconciler's steps carried out on the running SparkSession and queries.
  */
 public final class SparkActions implements Actions {
-    private static final Logger LOG = LoggerFactory.getLogger(SparkActions.class);
 
     private final SparkSession spark;
     private final StreamingJob job;
     private final RuntimeSettings settings;
-    private final ProgressReporter reporter;
     private final boolean kubernetes;
     private final AtomicReference<Tuning> restartRequest;
 
@@ -36,12 +31,11 @@ public final class SparkActions implements Actions {
      * @param job            null when only the context matters (no queries)
      * @param restartRequest set to the new tuning on a driver restart; the job's main loop acts on it
      */
-    public SparkActions(SparkSession spark, StreamingJob job, RuntimeSettings settings, ProgressReporter reporter,
-                        boolean kubernetes, AtomicReference<Tuning> restartRequest) {
+    public SparkActions(SparkSession spark, StreamingJob job, RuntimeSettings settings, boolean kubernetes,
+                        AtomicReference<Tuning> restartRequest) {
         this.spark = spark;
         this.job = job;
         this.settings = settings;
-        this.reporter = reporter;
         this.kubernetes = kubernetes;
         this.restartRequest = restartRequest;
     }
@@ -82,17 +76,7 @@ public final class SparkActions implements Actions {
         }
         // Used only when the checkpoint has no state yet; with state, Spark keeps the checkpoint's value.
         spark.conf().set(TuningKeys.SHUFFLE_PARTITIONS.name(), tuning.getInt(TuningKeys.SHUFFLE_PARTITIONS));
-        // Both in-flight batches finish side by side, then the queries stop and start again: one wait, not two.
-        for (JobQuery query : queries) {
-            StreamingJob.awaitBatchEnd(job.query(query), reporter);
-        }
-        for (JobQuery query : queries) {
-            StreamingJob.stopAfterCurrentBatch(job.query(query), reporter);
-        }
-        for (JobQuery query : queries) {
-            job.start(query);
-            LOG.info("query {} restarted from its checkpoint", query.queryName());
-        }
+        job.restart(queries);
     }
 
     @Override

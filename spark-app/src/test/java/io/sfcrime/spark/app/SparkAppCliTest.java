@@ -41,7 +41,7 @@ class SparkAppCliTest {
         Path tuning = dir.resolve("tuning.yaml");
         Files.writeString(tuning, "spark.sql.shuffle.partitions: 0\nsource.maxOffsetsPerTriger: 10\nquery.watermarkDelay: soon\n");
         assertThat(run("--tuning", tuning.toString(), "--radio-codes", radioCodes().toString(),
-                "--bootstrap", "127.0.0.1:9")).isEqualTo(SparkApp.EXIT_BAD_CONFIG);
+                "--bootstrap", "127.0.0.1:9")).isEqualTo(Outcome.BAD_CONFIG.exitCode());
         String message = err.toString(StandardCharsets.UTF_8);
         assertThat(message).contains("spark.sql.shuffle.partitions", "must be at least 1")
                 .contains("did you mean 'source.maxOffsetsPerTrigger'").contains("query.watermarkDelay")
@@ -54,7 +54,7 @@ class SparkAppCliTest {
     void theShippedTuningFileIsAccepted() {
         Path shipped = Path.of(System.getProperty("project.root", ".."), "conf", "tuning.yaml");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(shipped), "no conf/tuning.yaml yet");
-        assertThat(SparkApp.loadTuning(shipped).asStrings()).containsKey("spark.sql.shuffle.partitions");
+        assertThat(Preflight.loadTuning(shipped).asStrings()).containsKey("spark.sql.shuffle.partitions");
     }
 
     @Test
@@ -63,17 +63,17 @@ class SparkAppCliTest {
         // faults.BadInputCatalogueIT), so the start-up refusal is gone.
         Path tuning = dir.resolve("tuning.yaml");
         Files.writeString(tuning, "query.dedupe: true\n");
-        assertThat(SparkApp.loadTuning(tuning).asStrings()).containsEntry("query.dedupe", "true");
+        assertThat(Preflight.loadTuning(tuning).asStrings()).containsEntry("query.dedupe", "true");
     }
 
     @Test
     void missingFilesAndClashingTopicsAreRejected(@TempDir Path dir) {
-        assertThat(run("--tuning", dir.resolve("absent.yaml").toString())).isEqualTo(SparkApp.EXIT_BAD_CONFIG);
+        assertThat(run("--tuning", dir.resolve("absent.yaml").toString())).isEqualTo(Outcome.BAD_CONFIG.exitCode());
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("absent.yaml does not exist");
-        assertThat(run("--radio-codes", dir.resolve("codes.json").toString())).isEqualTo(SparkApp.EXIT_BAD_CONFIG);
+        assertThat(run("--radio-codes", dir.resolve("codes.json").toString())).isEqualTo(Outcome.BAD_CONFIG.exitCode());
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("codes.json does not exist");
         assertThat(run("--radio-codes", radioCodes().toString(), "--results-topic", "calls"))
-                .isEqualTo(SparkApp.EXIT_BAD_CONFIG);
+                .isEqualTo(Outcome.BAD_CONFIG.exitCode());
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("must all differ");
     }
 }

@@ -121,7 +121,7 @@ class SparkOnKubernetesIT {
 
             // Live retune: a higher count in the ConfigMap becomes extra executor pods, without a restart.
             RuntimeSettings settings = new RuntimeSettings(tuning);
-            retune.start(new SparkActions(spark, null, settings, null, true, new AtomicReference<>()));
+            retune.start(new SparkActions(spark, null, settings, true, new AtomicReference<>()));
             int raised = instances + 2;
             client.configMaps().inNamespace(ns).withName(tuningMap.getMetadata().getName()).edit(cm -> {
                 cm.getData().put(TuningKeys.EXECUTOR_INSTANCES.name(), String.valueOf(raised));

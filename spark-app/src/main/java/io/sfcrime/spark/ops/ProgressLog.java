@@ -16,26 +16,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
- * One compact log line per micro-batch and each full progress JSON appended to a newline-delimited file (the status
- * file is live retune's, {@link io.sfcrime.spark.retune.Retune}). Also lets the driver wait for "the batch in flight
- * has finished".
+ * Progress: one compact log line per micro-batch, and each full progress JSON appended to a newline-delimited file
+ * ({@code --progress-file}). The status file is live retune's ({@link io.sfcrime.spark.retune.Retune}).
  */
-public final class ProgressReporter extends StreamingQueryListener {
-    private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
+public final class ProgressLog extends StreamingQueryListener {
+    private static final Logger LOG = LoggerFactory.getLogger(ProgressLog.class);
 
     private final Path progressFile;
     private final Map<UUID, ResultsSink> sinks = new ConcurrentHashMap<>();
-    private final Map<UUID, Long> progressCount = new ConcurrentHashMap<>();
     private BufferedWriter progressOut;
 
-    public ProgressReporter(Path progressFile) {
+    public ProgressLog(Path progressFile) {
         this.progressFile = progressFile;
     }
 
@@ -54,10 +50,6 @@ public final class ProgressReporter extends StreamingQueryListener {
         StreamingQueryProgress p = event.progress();
         LOG.info(line(p));
         appendProgress(p.json());
-        synchronized (this) {
-            progressCount.merge(p.id(), 1L, Long::sum);
-            notifyAll();
-        }
     }
 
     @Override
@@ -71,9 +63,6 @@ public final class ProgressReporter extends StreamingQueryListener {
             LOG.error("query {} failed: {}", event.id(), event.exception().get());
         } else {
             LOG.info("query {} stopped", event.id());
-        }
-        synchronized (this) {
-            notifyAll();
         }
     }
 
@@ -124,24 +113,6 @@ public final class ProgressReporter extends StreamingQueryListener {
             progressOut.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to progress file " + progressFile, e);
-        }
-    }
-
-    /** Progress events seen so far for a query. */
-    public synchronized long progressCount(UUID queryId) {
-        return progressCount.getOrDefault(queryId, 0L);
-    }
-
-    /** Waits until a query has reported more than {@code seen} progress events, it stopped, or the timeout passed. */
-    public synchronized void awaitProgress(UUID queryId, long seen, Duration timeout, Supplier<Boolean> stillRunning)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (progressCount(queryId) <= seen && stillRunning.get()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            wait(Math.min(200, Math.max(1, left / 1_000_000)));
         }
     }
 

@@ -1,0 +1,116 @@
+package io.sfcrime.spark.app;
+
+import io.sfcrime.common.KafkaEnv;
+import io.sfcrime.common.RadioCodes;
+import io.sfcrime.common.tuning.Tuning;
+import io.sfcrime.common.tuning.TuningFile;
+import io.sfcrime.spark.config.JobConfig;
+import io.sfcrime.spark.ops.CheckpointGuard;
+import io.sfcrime.spark.ops.KafkaAdmin;
+import io.sfcrime.spark.retune.Retune;
+
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything checked before Spark starts, so that bad input is refused with a message naming what is wrong instead
+ * of failing somewhere inside Spark: first the tuning, the radio-code table, the options and the Kafka security
+ * variables, then the checkpoint and the topics.
+ */
+final class Preflight {
+    /** How long a continuous run waits for its input topic: long enough for a producer started alongside. */
+    static final Duration INPUT_TOPIC_WAIT = Duration.ofSeconds(30);
+
+    private Preflight() {
+    }
+
+    /** A refusal: the message to print and how the run ends. */
+    static final class Refused extends Exception {
+        private final Outcome outcome;
+
+        Refused(Outcome outcome, String message, Throwable cause) {
+            super(message, cause);
+            this.outcome = outcome;
+        }
+
+        Outcome outcome() {
+            return outcome;
+        }
+    }
+
+    /** What a job needs once its inputs are checked; the caller closes the retune. */
+    record Loaded(Retune retune, RadioCodes radioCodes) {
+    }
+
+    /** Tuning (from its file or ConfigMap), radio-code table, options and Kafka security: refused with exit 2. */
+    static Loaded load(JobConfig config, Path tuningFile, RetuneWiring wiring, PrintStream out) throws Refused {
+        try {
+            Retune retune = wiring.open(tuningFile, config.statusFile(), config.checkpoint());
+            RadioCodes codes = loadRadioCodes(config.radioCodes());
+            checkOptions(config);
+            out.println("spark-app: Kafka security: " + KafkaEnv.describe(KafkaEnv.clientProperties()));
+            return new Loaded(retune, codes);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new Refused(Outcome.BAD_CONFIG, e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The checkpoint (a damaged one is refused before Spark would silently recount or lose counts: exit 2) and the
+     * topics (draining a topic that is not there is a mistake, while a continuous run may start just before the
+     * producer; Kafka unreachable: exit 1).
+     */
+    static void checkCheckpointAndTopics(JobConfig config, PrintStream out) throws Refused {
+        try {
+            CheckpointGuard.check(config).ifPresent(notice -> out.println("spark-app: " + notice));
+        } catch (CheckpointGuard.UnusableCheckpointException e) {
+            throw new Refused(Outcome.BAD_CONFIG, e.getMessage(), e);
+        }
+        try {
+            KafkaAdmin.requireInputTopic(config.bootstrap(), config.topic(),
+                    config.availableNow() ? Duration.ZERO : INPUT_TOPIC_WAIT);
+            KafkaAdmin.ensureTopics(config.bootstrap(), Set.of(config.resultsTopic(), config.deadLetterTopic()));
+        } catch (KafkaAdmin.KafkaUnavailableException e) {
+            throw new Refused(Outcome.FAILED, e.getMessage(), e);
+        }
+    }
+
+    /** Bad tuning is rejected here with every problem listed, before anything reaches Spark. */
+    static Tuning loadTuning(Path file) {
+        if (file == null) {
+            return Tuning.defaults();
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("tuning file " + file + " does not exist (--tuning)");
+        }
+        Map<String, Object> raw = TuningFile.read(file);
+        try {
+            return Tuning.fromMap(raw);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (in " + file + ")", e);
+        }
+    }
+
+    static RadioCodes loadRadioCodes(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("radio-code table " + file.toAbsolutePath() + " does not exist "
+                    + "(--radio-codes; run from the repository root or pass the file)");
+        }
+        return RadioCodes.load(file);
+    }
+
+    private static void checkOptions(JobConfig config) {
+        if (config.uiPort() < 0 || config.uiPort() > 65535) {
+            throw new IllegalArgumentException("--ui-port must be 0..65535, got " + config.uiPort());
+        }
+        if (config.resultsTopic().equals(config.deadLetterTopic()) || config.topic().equals(config.resultsTopic())
+                || config.topic().equals(config.deadLetterTopic())) {
+            throw new IllegalArgumentException("--topic, --results-topic and --dead-letter-topic must all differ");
+        }
+    }
+}

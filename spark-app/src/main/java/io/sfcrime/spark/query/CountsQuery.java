@@ -1,0 +1,49 @@
+package io.sfcrime.spark.query;
+
+import io.sfcrime.common.RadioCodes;
+import io.sfcrime.common.tuning.JobQuery;
+import io.sfcrime.common.tuning.Tuning;
+import io.sfcrime.common.tuning.TuningKeys;
+import io.sfcrime.spark.config.JobConfig;
+import io.sfcrime.spark.pipeline.CallValidation;
+import io.sfcrime.spark.pipeline.KafkaSource;
+import io.sfcrime.spark.pipeline.RadioCodeJoin;
+import io.sfcrime.spark.pipeline.WindowCounts;
+import io.sfcrime.spark.sink.ResultsSink;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.OutputMode;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/** The {@link JobQuery#COUNTS} query: Kafka → validate → window and count → radio-code join → results topic. */
+final class CountsQuery {
+    private CountsQuery() {
+    }
+
+    static StreamingQuery start(SparkSession spark, JobConfig config, Tuning tuning, RadioCodes radioCodes,
+                                ResultsSink sink, Trigger trigger) throws TimeoutException {
+        Duration window = tuning.getDuration(TuningKeys.WINDOW_DURATION);
+        // Read the input topic, batch by batch as the source.* keys say.
+        Dataset<Row> calls = KafkaSource.read(spark, config, tuning);
+        // Parse and validate each record once; invalid rows keep their reason and go on to the counters.
+        Dataset<Row> validated = CallValidation.validate(calls);
+        // Count per window (and per reason for invalid rows) in one aggregation; the watermark evicts old windows.
+        Dataset<Row> counted = WindowCounts.countCalls(validated, window,
+                tuning.getDuration(TuningKeys.WATERMARK_DELAY), tuning.getBoolean(TuningKeys.DEDUPE));
+        // Describe each disposition code from the static radio-code table.
+        Dataset<Row> described = RadioCodeJoin.describe(counted, RadioCodeJoin.table(spark, radioCodes), window);
+        // Write every updated count to the results topic and the top ones to the console.
+        return described.writeStream()
+                .queryName(JobQuery.COUNTS.queryName())
+                .outputMode(OutputMode.Update())
+                .option("checkpointLocation", config.queryCheckpoint(JobQuery.COUNTS).toString())
+                .trigger(trigger)
+                .foreachBatch(sink)
+                .start();
+    }
+}

@@ -2,6 +2,7 @@ package io.sfcrime.spark.retune;
 
 import io.sfcrime.common.tuning.JobQuery;
 import io.sfcrime.common.tuning.Tuning;
+import io.sfcrime.spark.retune.status.RestartKind;
 
 import java.util.Set;
 
@@ -20,7 +21,7 @@ public interface Actions {
     /**
      * Asks for a driver restart with {@code tuning}: carried out by the job's main loop after the current batch
      * (on Kubernetes by exiting so the Deployment starts a new driver, locally by a new SparkSession).
-     * Returns the restart kind for the status: {@code driver} or {@code session}.
+     * Returns what it restarts, for the status: {@link RestartKind#DRIVER} or {@link RestartKind#SESSION}.
      */
-    String requestDriverRestart(Tuning tuning);
+    RestartKind requestDriverRestart(Tuning tuning);
 }

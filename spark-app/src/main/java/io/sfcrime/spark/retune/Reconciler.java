@@ -4,8 +4,9 @@ import io.sfcrime.common.tuning.ApplyMode;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningKeys;
 import io.sfcrime.spark.retune.source.Observed;
+import io.sfcrime.spark.retune.status.RestartKind;
 import io.sfcrime.spark.retune.status.StatusSink;
-import io.sfcrime.spark.retune.status.TuningStatus;
+import io.sfcrime.spark.retune.status.StatusTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ import java.util.stream.Collectors;
 public final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
-    private final TuningStatus status;
+    private final StatusTracker status;
     private final StatusSink sink;
     private final Supplier<String> checkpoint;
     private final Duration debounce;
@@ -42,7 +43,7 @@ public final class Reconciler {
      * @param checkpoint  the checkpoint's location when state exists, else null (see {@link CheckpointPins#existing})
      * @param afterChange run after each applied change (records the checkpoint's fixed keys while it is fresh)
      */
-    public Reconciler(Tuning applied, Observed current, TuningStatus status, StatusSink sink,
+    public Reconciler(Tuning applied, Observed current, StatusTracker status, StatusSink sink,
                       Supplier<String> checkpoint, Duration debounce, Consumer<Tuning> afterChange) {
         this.applied = applied;
         this.lastDigest = current == null ? null : current.digest();
@@ -87,19 +88,50 @@ public final class Reconciler {
         return true;
     }
 
+    /**
+     * Brings the job to one observed version. Same content as the last one: nothing happens. Otherwise each of these
+     * steps runs in turn, and a failed apply step is thrown at the end, once the status says what happened.
+     */
     private void reconcile(Observed o) throws Exception {
         if (o.digest().equals(lastDigest)) {
             return;
         }
         lastDigest = o.digest();
+        Plan plan = plan(o);
+        recordObserved(o, plan);
+        Applied result = applySteps(plan);
+        recordApplied(o, plan, result);
+        emitEvents(o, plan, result);
+        writeStatus(result);
+        if (result.failure() != null) {
+            throw result.failure();
+        }
+    }
+
+    /** Plan: what the version changes against the tuning applied now, step by step, and which keys it refuses. */
+    private Plan plan(Observed o) {
         Plan plan = Planner.plan(applied, o, checkpoint.get());
         LOG.info("tuning version {}: {} step(s), {} rejected key(s)", o.version(), plan.steps().size(),
                 plan.rejected().size());
         plan.rejected().forEach((k, reason) -> LOG.warn("tuning rejected: {}", reason));
-        status.observed(o.version(), applied.asStrings(), plan.rejected());
+        return plan;
+    }
 
+    /** Record observed: the status names the version and what it rejects, with the tuning still applied. */
+    private void recordObserved(Observed o, Plan plan) {
+        status.observed(o.version(), applied.asStrings(), plan.rejected());
+    }
+
+    /** What applying a plan did: the tuning now in force, a line per step done, and the failure that stopped it. */
+    private record Applied(Tuning tuning, List<String> done, Exception failure) {
+    }
+
+    /**
+     * Apply steps: each in the plan's order, cheapest first. A step covered by a driver restart is only listed; a
+     * failed step stops the plan and leaves the steps before it applied.
+     */
+    private Applied applySteps(Plan plan) {
         List<String> done = new ArrayList<>();
-        Exception failure = null;
         Tuning current = applied;
         for (Plan.Step step : plan.steps()) {
             if (step.skipped() != null) {
@@ -116,36 +148,45 @@ public final class Reconciler {
                 done.add(line);
             } catch (Exception e) {
                 LOG.error("tuning step {} failed: {}", step.describe(), e.toString());
-                failure = e;
-                break;
+                return new Applied(current, done, e);
             }
         }
+        return new Applied(current, done, null);
+    }
+
+    /** Record applied: the tuning in force becomes the base of the next plan; the status gets it and the change. */
+    private void recordApplied(Observed o, Plan plan, Applied result) {
         synchronized (this) {
-            applied = current;
+            applied = result.tuning();
         }
-        status.applied(current.asStrings());
+        status.applied(result.tuning().asStrings());
         if (!plan.steps().isEmpty()) {
-            status.change(o.version(), done);
+            status.change(o.version(), result.done());
         }
-        if (!done.isEmpty()) {
-            sink.event(false, "TuningApplied", "version " + o.version() + ": " + String.join("; ", done));
+    }
+
+    /** Emit events: what was applied, rejected and failed (on Kubernetes, Events on the driver pod). */
+    private void emitEvents(Observed o, Plan plan, Applied result) {
+        if (!result.done().isEmpty()) {
+            sink.event(false, "TuningApplied", "version " + o.version() + ": " + String.join("; ", result.done()));
         }
         if (!plan.rejected().isEmpty()) {
             sink.event(true, "TuningRejected", "version " + o.version() + ": " + plan.rejected().entrySet().stream()
                     .map(e -> e.getValue().startsWith(e.getKey()) ? e.getValue() : e.getKey() + ": " + e.getValue())
                     .collect(Collectors.joining("; ")));
         }
-        if (failure != null) {
-            sink.event(true, "TuningFailed", "version " + o.version() + ": " + failure);
+        if (result.failure() != null) {
+            sink.event(true, "TuningFailed", "version " + o.version() + ": " + result.failure());
         }
         if (plan.steps().isEmpty() && plan.rejected().isEmpty()) {
             LOG.info("tuning version {}: nothing to change", o.version());
         }
-        afterChange.accept(current);
-        sink.write(status.toJson(), true);
-        if (failure != null) {
-            throw failure;
-        }
+    }
+
+    /** Write status: after the checkpoint's fixed keys are recorded (while it is fresh), the whole status, unthrottled. */
+    private void writeStatus(Applied result) {
+        afterChange.accept(result.tuning());
+        sink.write(status.snapshot(), true);
     }
 
     private String run(Plan.Step step, Tuning next) throws Exception {
@@ -160,13 +201,13 @@ public final class Reconciler {
             }
             case QUERY_RESTART -> {
                 actions.restartQueries(step.queries(), next);
-                status.restarted("query");
+                status.restarted(RestartKind.QUERY);
                 return "restarted " + step.queryNames();
             }
             case DRIVER_RESTART -> {
-                String kind = actions.requestDriverRestart(next);
+                RestartKind kind = actions.requestDriverRestart(next);
                 status.restarted(kind);
-                return kind + " restart requested";
+                return kind.label() + " restart requested";
             }
             default -> throw new IllegalStateException("no step for " + step.mode());
         }

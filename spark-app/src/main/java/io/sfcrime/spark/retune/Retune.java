@@ -1,6 +1,5 @@
 package io.sfcrime.spark.retune;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.spark.retune.source.ConfigMapTuningSource;
@@ -11,6 +10,7 @@ import io.sfcrime.spark.retune.status.ConfigMapStatusSink;
 import io.sfcrime.spark.retune.status.FileStatusSink;
 import io.sfcrime.spark.retune.status.StatusListener;
 import io.sfcrime.spark.retune.status.StatusSink;
+import io.sfcrime.spark.retune.status.StatusTracker;
 import io.sfcrime.spark.retune.status.TuningStatus;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.slf4j.Logger;
@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -33,7 +32,7 @@ public final class Retune implements AutoCloseable {
 
     private final TuningSource source;
     private final StatusSink sink;
-    private final TuningStatus status;
+    private final StatusTracker status;
     private final Tuning initial;
     private final Map<String, String> initialRejected;
     private final boolean kubernetes;
@@ -41,7 +40,7 @@ public final class Retune implements AutoCloseable {
     private final StatusListener listener;
     private boolean started;
 
-    private Retune(TuningSource source, StatusSink sink, TuningStatus status, Tuning base, Observed current,
+    private Retune(TuningSource source, StatusSink sink, StatusTracker status, Tuning base, Observed current,
                    CheckpointPins pins, boolean kubernetes, Duration debounce) {
         this.source = source;
         this.sink = sink;
@@ -69,8 +68,8 @@ public final class Retune implements AutoCloseable {
      */
     public static Retune local(Path tuningFile, Path statusFile, Path checkpoint, Tuning loaded, Duration debounce) {
         TuningSource source = tuningFile == null ? null : new FileTuningSource(tuningFile);
-        StatusSink sink = statusFile == null ? new LogStatusSink() : new FileStatusSink(statusFile);
-        TuningStatus status = new TuningStatus(source == null ? "defaults" : source.describe());
+        StatusSink sink = statusFile == null ? StatusSink.NONE : new FileStatusSink(statusFile);
+        StatusTracker status = new StatusTracker(source == null ? "defaults" : source.describe());
         return new Retune(source, sink, status, loaded, source == null ? null : source.read(),
                 new CheckpointPins(checkpoint), false, debounce);
     }
@@ -86,15 +85,11 @@ public final class Retune implements AutoCloseable {
         ConfigMapTuningSource source = new ConfigMapTuningSource(client, namespace, tuningConfigMap);
         ConfigMapStatusSink sink = new ConfigMapStatusSink(client, namespace, statusConfigMap, podName, labels,
                 progressInterval);
-        TuningStatus status = new TuningStatus(source.describe());
-        ObjectNode previous = sink.read();
+        StatusTracker status = new StatusTracker(source.describe());
+        TuningStatus previous = sink.read();
         status.resumeFrom(previous);
-        Tuning base = Tuning.defaults();
-        if (previous != null && previous.path("applied").isObject()) {
-            Map<String, Object> last = new LinkedHashMap<>();
-            previous.get("applied").fields().forEachRemaining(e -> last.put(e.getKey(), e.getValue().asText()));
-            base = Tuning.validate(last, Tuning.defaults()).tuning();
-        }
+        Tuning base = previous == null ? Tuning.defaults()
+                : Tuning.validate(previous.applied(), Tuning.defaults()).tuning();
         return new Retune(source, sink, status, base, source.read(), new CheckpointPins(checkpoint), true, debounce);
     }
 
@@ -108,14 +103,6 @@ public final class Retune implements AutoCloseable {
 
     public boolean onKubernetes() {
         return kubernetes;
-    }
-
-    public TuningStatus status() {
-        return status;
-    }
-
-    public Reconciler reconciler() {
-        return reconciler;
     }
 
     /** Status after each counts batch. */
@@ -136,7 +123,7 @@ public final class Retune implements AutoCloseable {
         if (!initialRejected.isEmpty()) {
             sink.event(true, "TuningRejected", "at start: " + String.join("; ", initialRejected.values()));
         }
-        sink.write(status.toJson(), true);
+        sink.write(status.snapshot(), true);
         if (source != null) {
             source.start(reconciler::offer);
         }
@@ -147,28 +134,12 @@ public final class Retune implements AutoCloseable {
         return reconciler.tick();
     }
 
-    /** After a local session restart: the tuning the new session runs with. */
-    public void writeStatus() {
-        sink.write(status.toJson(), true);
-    }
-
     @Override
     public void close() {
         if (source != null) {
             source.close();
         }
-        sink.write(status.toJson(), true);
+        sink.write(status.snapshot(), true);
         sink.close();
-    }
-
-    /** Without --status-file: status lines in the log only. */
-    static final class LogStatusSink implements StatusSink {
-        @Override
-        public void write(ObjectNode status, boolean change) {
-        }
-
-        @Override
-        public void event(boolean warning, String reason, String message) {
-        }
     }
 }

@@ -5,6 +5,7 @@ import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningKeys;
 import io.sfcrime.spark.config.RuntimeSettings;
 import io.sfcrime.spark.query.StreamingJob;
+import io.sfcrime.spark.retune.status.RestartKind;
 import org.apache.spark.ExecutorAllocationClient;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -80,8 +81,8 @@ public final class SparkActions implements Actions {
     }
 
     @Override
-    public String requestDriverRestart(Tuning tuning) {
+    public RestartKind requestDriverRestart(Tuning tuning) {
         restartRequest.set(tuning);
-        return kubernetes ? "driver" : "session";
+        return kubernetes ? RestartKind.DRIVER : RestartKind.SESSION;
     }
 }

@@ -1,6 +1,5 @@
 package io.sfcrime.spark.k8s;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -139,13 +138,12 @@ class SparkOnKubernetesIT {
                 assertExecutorPod(pod, driver, rendered, tuning, templatePod, spark);
             }
             assertThat(settings.tuning().getInt(TuningKeys.EXECUTOR_INSTANCES)).isEqualTo(raised);
-            JsonNode status = TuningStatus.fromConfigMapData(client.configMaps().inNamespace(ns)
+            TuningStatus status = TuningStatus.fromConfigMapData(client.configMaps().inNamespace(ns)
                     .withName("sfcs-tuning-status").get().getData());
-            assertThat(status.get("applied").get(TuningKeys.EXECUTOR_INSTANCES.name()).asText())
-                    .isEqualTo(String.valueOf(raised));
-            assertThat(status.get("last_change").get("steps").toString()).contains("EXECUTORS")
+            assertThat(status.applied()).containsEntry(TuningKeys.EXECUTOR_INSTANCES.name(), String.valueOf(raised));
+            assertThat(String.join("; ", status.lastChange().steps())).contains("EXECUTORS")
                     .contains("requested " + raised + " executors");
-            assertThat(status.get("restarts").get("driver").asLong()).isZero();
+            assertThat(status.restarts().driver()).isZero();
         } finally {
             retune.close();
             spark.stop();

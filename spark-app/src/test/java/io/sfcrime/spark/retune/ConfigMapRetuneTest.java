@@ -64,9 +64,9 @@ class ConfigMapRetuneTest {
                 "tuning-status"), checkpoint, Duration.ofMillis(100), Duration.ofSeconds(5))) {
             assertThat(retune.tuning().getInt(TuningKeys.CONSOLE_TOP_N)).isEqualTo(20);
             retune.start(actions);
-            JsonNode first = status(ns);
-            assertThat(first.get("applied").get("spark.executor.instances").asText()).isEqualTo("2");
-            assertThat(first.get("observed_version").asText())
+            TuningStatus first = status(ns);
+            assertThat(first.applied()).containsEntry("spark.executor.instances", "2");
+            assertThat(first.observedVersion())
                     .isEqualTo(client.configMaps().inNamespace(ns).withName(name).get().getMetadata().getResourceVersion());
 
             // 1. A valid edit of a live key.
@@ -76,23 +76,23 @@ class ConfigMapRetuneTest {
             });
             String applied = client.configMaps().inNamespace(ns).withName(name).get().getMetadata().getResourceVersion();
             awaitTicking(retune, () -> actions.calls.contains("live topN=5"));
-            JsonNode afterValid = status(ns);
-            assertThat(afterValid.get("applied").get("console.topN").asText()).isEqualTo("5");
-            assertThat(afterValid.get("rejected").size()).isZero();
-            assertThat(afterValid.get("observed_version").asText()).isEqualTo(applied);
-            assertThat(afterValid.get("observed_resource_version").asText()).isEqualTo(applied);
+            TuningStatus afterValid = status(ns);
+            assertThat(afterValid.applied()).containsEntry("console.topN", "5");
+            assertThat(afterValid.rejected()).isEmpty();
+            assertThat(afterValid.observedVersion()).isEqualTo(applied);
+            assertThat(afterValid.observedResourceVersion()).isEqualTo(applied);
 
             // 2. An invalid value: rejected with its reason, the query keeps its last good value.
             client.configMaps().inNamespace(ns).withName(name).edit(cm -> {
                 cm.getData().put("source.maxOffsetsPerTrigger", "lots");
                 return cm;
             });
-            awaitTicking(retune, () -> status(ns).get("rejected").has("source.maxOffsetsPerTrigger"));
-            JsonNode afterInvalid = status(ns);
-            assertThat(afterInvalid.get("rejected").get("source.maxOffsetsPerTrigger").asText())
-                    .isEqualTo("source.maxOffsetsPerTrigger: 'lots' is not an integer");
-            assertThat(afterInvalid.get("applied").get("source.maxOffsetsPerTrigger").asText()).isEqualTo("100000");
-            assertThat(afterInvalid.get("applied").get("console.topN").asText()).isEqualTo("5");
+            awaitTicking(retune, () -> status(ns).rejected().containsKey("source.maxOffsetsPerTrigger"));
+            TuningStatus afterInvalid = status(ns);
+            assertThat(afterInvalid.rejected()).containsEntry("source.maxOffsetsPerTrigger",
+                    "source.maxOffsetsPerTrigger: 'lots' is not an integer");
+            assertThat(afterInvalid.applied()).containsEntry("source.maxOffsetsPerTrigger", "100000")
+                    .containsEntry("console.topN", "5");
             assertThat(actions.calls).containsExactly("live topN=5");
 
             List<Event> events = client.v1().events().inNamespace(ns).list().getItems();
@@ -137,14 +137,14 @@ class ConfigMapRetuneTest {
             assertThat(restarted.tuning().getInt(TuningKeys.CONSOLE_TOP_N)).isEqualTo(5);
             assertThat(restarted.initialRejected()).containsKey("source.maxOffsetsPerTrigger");
             restarted.start(new ReconcilerTest.Recorder());
-            JsonNode s = status(ns);
-            assertThat(s.get("restarts").get("driver").asLong()).isEqualTo(1);
-            assertThat(s.get("query_restarts").asLong()).isEqualTo(2);
-            assertThat(s.get("rejected").get("source.maxOffsetsPerTrigger").asText()).contains("at least 0");
+            TuningStatus s = status(ns);
+            assertThat(s.restarts().driver()).isEqualTo(1);
+            assertThat(s.queryRestarts()).isEqualTo(2);
+            assertThat(s.rejected().get("source.maxOffsetsPerTrigger")).contains("at least 0");
         }
     }
 
-    private JsonNode status(String ns) {
+    private TuningStatus status(String ns) {
         ConfigMap cm = client.configMaps().inNamespace(ns).withName(STATUS).get();
         assertThat(cm).as("status ConfigMap " + STATUS).isNotNull();
         return TuningStatus.fromConfigMapData(cm.getData());

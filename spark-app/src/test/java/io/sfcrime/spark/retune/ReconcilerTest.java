@@ -7,7 +7,8 @@ import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningKeys;
 import io.sfcrime.spark.retune.source.Observed;
 import io.sfcrime.spark.retune.status.FileStatusSink;
-import io.sfcrime.spark.retune.status.TuningStatus;
+import io.sfcrime.spark.retune.status.RestartKind;
+import io.sfcrime.spark.retune.status.StatusTracker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,13 +54,13 @@ class ReconcilerTest {
         }
 
         @Override
-        public String requestDriverRestart(Tuning tuning) {
+        public RestartKind requestDriverRestart(Tuning tuning) {
             calls.add("driver " + tuning.getString(TuningKeys.EXECUTOR_MEMORY));
-            return "session";
+            return RestartKind.SESSION;
         }
     }
 
-    private Reconciler reconciler(Recorder actions, TuningStatus status, Duration debounce, String checkpoint) {
+    private Reconciler reconciler(Recorder actions, StatusTracker status, Duration debounce, String checkpoint) {
         Tuning initial = Tuning.defaults();
         Reconciler r = new Reconciler(initial, Observed.of(initial.asStrings(), "v0"), status,
                 new FileStatusSink(dir.resolve("status.json")), () -> checkpoint, debounce, null);
@@ -82,7 +83,7 @@ class ReconcilerTest {
     @Test
     void appliesStepsInOrderOnceAndWritesTheStatus() throws Exception {
         Recorder actions = new Recorder();
-        TuningStatus status = new TuningStatus("file:test");
+        StatusTracker status = new StatusTracker("file:test");
         Reconciler r = reconciler(actions, status, Duration.ZERO, "/ckpt");
         r.offer(version("v1", "source.maxOffsetsPerTrigger", 20000, "console.topN", 3,
                 "spark.executor.instances", 5, "spark.executor.memory", "2g", "spark.sql.shuffle.partitions", 8));
@@ -110,7 +111,7 @@ class ReconcilerTest {
     @Test
     void queryKeysRestartOnceAndExecutorsChangeInPlace() throws Exception {
         Recorder actions = new Recorder();
-        TuningStatus status = new TuningStatus("file:test");
+        StatusTracker status = new StatusTracker("file:test");
         Reconciler r = reconciler(actions, status, Duration.ZERO, "/ckpt");
         r.offer(version("v1", "source.maxOffsetsPerTrigger", 20000, "query.watermarkDelay", "20 hours",
                 "spark.executor.instances", 3));
@@ -123,13 +124,13 @@ class ReconcilerTest {
     @Test
     void aBurstOfVersionsAppliesOnlyTheLastOnceQuiet() throws Exception {
         Recorder actions = new Recorder();
-        Reconciler r = reconciler(actions, new TuningStatus("file:test"), Duration.ofDays(1), null);
+        Reconciler r = reconciler(actions, new StatusTracker("file:test"), Duration.ofDays(1), null);
         r.offer(version("v1", "console.topN", 1));
         r.offer(version("v2", "console.topN", 2));
         assertThat(r.tick()).as("still within the quiet time").isFalse();
         assertThat(actions.calls).isEmpty();
 
-        Reconciler quick = reconciler(actions, new TuningStatus("file:test"), Duration.ZERO, null);
+        Reconciler quick = reconciler(actions, new StatusTracker("file:test"), Duration.ZERO, null);
         quick.offer(version("v1", "console.topN", 1));
         quick.offer(version("v2", "console.topN", 2));
         quick.tick();
@@ -140,7 +141,7 @@ class ReconcilerTest {
     @Test
     void anInvalidValueIsRejectedAndTheValidOnesApply() throws Exception {
         Recorder actions = new Recorder();
-        Reconciler r = reconciler(actions, new TuningStatus("file:test"), Duration.ZERO, "/ckpt");
+        Reconciler r = reconciler(actions, new StatusTracker("file:test"), Duration.ZERO, "/ckpt");
         r.offer(version("v1", "console.topN", 4, "source.maxOffsetsPerTrigger", -5));
         r.tick();
         assertThat(actions.calls).containsExactly("live topN=4");
@@ -155,7 +156,7 @@ class ReconcilerTest {
     void aFailedStepKeepsTheEarlierStepsAndIsReported() throws Exception {
         Recorder actions = new Recorder();
         actions.failRestart = true;
-        Reconciler r = reconciler(actions, new TuningStatus("file:test"), Duration.ZERO, "/ckpt");
+        Reconciler r = reconciler(actions, new StatusTracker("file:test"), Duration.ZERO, "/ckpt");
         r.offer(version("v1", "console.topN", 9, "source.maxOffsetsPerTrigger", 10));
         assertThatThrownBy(r::tick).hasMessageContaining("query could not start");
         assertThat(r.applied().getInt(TuningKeys.CONSOLE_TOP_N)).isEqualTo(9);

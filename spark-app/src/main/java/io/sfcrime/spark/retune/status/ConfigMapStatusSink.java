@@ -1,6 +1,5 @@
 package io.sfcrime.spark.retune.status;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
@@ -45,26 +44,26 @@ public final class ConfigMapStatusSink implements StatusSink {
         this.progressInterval = progressInterval;
     }
 
-    /** The status a previous driver left, or null. */
-    public ObjectNode read() {
+    /** The status a previous driver left, or null (none, unreadable: the counts start again from zero). */
+    public TuningStatus read() {
         try {
             ConfigMap cm = client.configMaps().inNamespace(namespace).withName(name).get();
             return cm == null || cm.getData() == null ? null : TuningStatus.fromConfigMapData(cm.getData());
-        } catch (KubernetesClientException e) {
+        } catch (KubernetesClientException | IllegalArgumentException e) {
             LOG.warn("cannot read status ConfigMap {}/{}: {}", namespace, name, e.getMessage());
             return null;
         }
     }
 
     @Override
-    public synchronized void write(ObjectNode status, boolean change) {
+    public synchronized void write(TuningStatus status, boolean change) {
         Instant now = Instant.now();
         if (!change && now.isBefore(lastWrite.plus(progressInterval))) {
             return;
         }
         ConfigMap cm = new ConfigMapBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
-                .withData(TuningStatus.asConfigMapData(status))
+                .withData(status.toConfigMapData())
                 .build();
         try {
             client.configMaps().inNamespace(namespace).resource(cm).createOrReplace();

@@ -1,6 +1,5 @@
 package io.sfcrime.spark.retune.status;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sfcrime.common.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +22,7 @@ public final class FileStatusSink implements StatusSink {
     }
 
     @Override
-    public synchronized void write(ObjectNode status, boolean change) {
+    public synchronized void write(TuningStatus status, boolean change) {
         try {
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");

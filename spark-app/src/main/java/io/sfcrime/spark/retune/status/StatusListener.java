@@ -6,10 +6,10 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
 
 /** Puts the counts query's last progress into the status after each batch. */
 public final class StatusListener extends StreamingQueryListener {
-    private final TuningStatus status;
+    private final StatusTracker status;
     private final StatusSink sink;
 
-    public StatusListener(TuningStatus status, StatusSink sink) {
+    public StatusListener(StatusTracker status, StatusSink sink) {
         this.status = status;
         this.sink = sink;
     }
@@ -25,7 +25,7 @@ public final class StatusListener extends StreamingQueryListener {
             return;
         }
         status.progress(p.batchId(), p.processedRowsPerSecond(), p.numInputRows());
-        sink.write(status.toJson(), false);
+        sink.write(status.snapshot(), false);
     }
 
     @Override

@@ -1,19 +1,22 @@
 package io.sfcrime.spark.retune.status;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sfcrime.common.Json;
-import io.sfcrime.spark.retune.Plan;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the status file and the status ConfigMap say, in one place so both hold the same fields:
+ * What the status file and the status ConfigMap say, in one type so both hold the same fields. Its JSON is a contract
+ * ({@code make status}, the chart's NOTES, scripts):
  * <pre>
  * {"source": "file:/…", "observed_version": "sha256:…" (on Kubernetes also "observed_resource_version"),
  *  "applied": {key: value}, "rejected": {key: reason},
@@ -22,134 +25,110 @@ import java.util.TreeMap;
  *  "last_progress": {"batch_id": N, "processed_rows_per_second": X, "num_input_rows": N, "at": …},
  *  "updated_at": …}
  * </pre>
- * Thread-safe: changes come from the reconciler, progress from Spark's listener bus.
+ * An immutable snapshot; {@link StatusTracker} keeps the live values and takes snapshots.
+ *
+ * @param observedResourceVersion the same as {@code observedVersion} under the name kubectl users look for; only for
+ *                                a ConfigMap source
+ * @param queryRestarts           {@code restarts.query} again, at the top level where scripts read it
  */
-public final class TuningStatus {
-    private final String source;
-    private String observedVersion;
-    private Map<String, String> applied = Map.of();
-    private Map<String, String> rejected = Map.of();
-    private final Map<String, Long> restarts = new LinkedHashMap<>(Map.of());
-    private ObjectNode lastChange;
-    private ObjectNode lastProgress;
+@JsonPropertyOrder({"source", "observed_version", "observed_resource_version", "applied", "rejected", "query_restarts",
+        "restarts", "last_change", "last_progress", "updated_at"})
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record TuningStatus(
+        @JsonProperty("source") String source,
+        @JsonProperty("observed_version") String observedVersion,
+        @JsonProperty("observed_resource_version") @JsonInclude(JsonInclude.Include.NON_NULL)
+        String observedResourceVersion,
+        @JsonProperty("applied") Map<String, String> applied,
+        @JsonProperty("rejected") Map<String, String> rejected,
+        @JsonProperty("query_restarts") long queryRestarts,
+        @JsonProperty("restarts") Restarts restarts,
+        @JsonProperty("last_change") LastChange lastChange,
+        @JsonProperty("last_progress") LastProgress lastProgress,
+        @JsonProperty("updated_at") String updatedAt) {
 
-    public TuningStatus(String source) {
-        this.source = source;
-        restarts.put("query", 0L);
-        restarts.put("session", 0L);
-        restarts.put("driver", 0L);
+    /** Keys in sorted order, so the same content always reads the same. */
+    public TuningStatus {
+        applied = Collections.unmodifiableSortedMap(new TreeMap<>(applied == null ? Map.of() : applied));
+        rejected = Collections.unmodifiableSortedMap(new TreeMap<>(rejected == null ? Map.of() : rejected));
+        restarts = restarts == null ? Restarts.NONE : restarts;
     }
 
-    /** Carries counts over from the status a previous driver wrote (Kubernetes: the driver restarts in a new JVM). */
-    public synchronized void resumeFrom(JsonNode previous) {
-        if (previous == null) {
-            return;
+    /** Restarts carried out for tuning changes since the job was first deployed, by kind. */
+    @JsonPropertyOrder({"query", "session", "driver"})
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Restarts(long query, long session, long driver) {
+        public static final Restarts NONE = new Restarts(0, 0, 0);
+
+        public Restarts plus(RestartKind kind) {
+            return switch (kind) {
+                case QUERY -> new Restarts(query + 1, session, driver);
+                case SESSION -> new Restarts(query, session + 1, driver);
+                case DRIVER -> new Restarts(query, session, driver + 1);
+            };
         }
-        previous.path("restarts").fields().forEachRemaining(e -> restarts.put(e.getKey(), e.getValue().asLong()));
-        if (previous.has("last_change")) {
-            lastChange = (ObjectNode) previous.get("last_change");
+    }
+
+    /** The last version that changed something: when, which, and a line per step. */
+    @JsonPropertyOrder({"at", "version", "steps"})
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record LastChange(String at, String version, List<String> steps) {
+        public LastChange {
+            steps = steps == null ? List.of() : List.copyOf(steps);
         }
     }
 
-    public synchronized void observed(String version, Map<String, String> applied, Map<String, String> rejected) {
-        this.observedVersion = version;
-        this.applied = Map.copyOf(applied);
-        this.rejected = new TreeMap<>(rejected);
+    /** The counts query's last batch. */
+    @JsonPropertyOrder({"batch_id", "processed_rows_per_second", "num_input_rows", "at"})
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record LastProgress(@JsonProperty("batch_id") long batchId,
+                               @JsonProperty("processed_rows_per_second") double processedRowsPerSecond,
+                               @JsonProperty("num_input_rows") long numInputRows,
+                               @JsonProperty("at") String at) {
     }
 
-    public synchronized void applied(Map<String, String> applied) {
-        this.applied = Map.copyOf(applied);
-    }
-
-    public synchronized void restarted(String kind) {
-        restarts.merge(kind, 1L, Long::sum);
-    }
-
-    public synchronized long restarts(String kind) {
-        return restarts.getOrDefault(kind, 0L);
-    }
-
-    public synchronized void change(String version, List<String> steps) {
-        ObjectNode c = Json.MAPPER.createObjectNode();
-        c.put("at", Instant.now().toString());
-        c.put("version", version);
-        steps.forEach(c.putArray("steps")::add);
-        lastChange = c;
-    }
-
-    public synchronized void progress(long batchId, double processedRowsPerSecond, long numInputRows) {
-        ObjectNode p = Json.MAPPER.createObjectNode();
-        p.put("batch_id", batchId);
-        p.put("processed_rows_per_second", Double.isFinite(processedRowsPerSecond) ? processedRowsPerSecond : 0.0);
-        p.put("num_input_rows", numInputRows);
-        p.put("at", Instant.now().toString());
-        lastProgress = p;
-    }
-
-    public synchronized Map<String, String> rejected() {
-        return Map.copyOf(rejected);
-    }
-
-    public synchronized ObjectNode toJson() {
-        ObjectNode s = Json.MAPPER.createObjectNode();
-        s.put("source", source);
-        s.put("observed_version", observedVersion);
-        if (source.startsWith("configmap:")) {
-            // The same value under the name kubectl users look for.
-            s.put("observed_resource_version", observedVersion);
+    /** The status file's content. */
+    public String toPrettyJson() {
+        try {
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the status as JSON", e);
         }
-        ObjectNode a = s.putObject("applied");
-        new TreeMap<>(applied).forEach(a::put);
-        ObjectNode r = s.putObject("rejected");
-        rejected.forEach(r::put);
-        s.put("query_restarts", restarts.getOrDefault("query", 0L));
-        ObjectNode k = s.putObject("restarts");
-        restarts.forEach(k::put);
-        if (lastChange != null) {
-            s.set("last_change", lastChange.deepCopy());
-        } else {
-            s.putNull("last_change");
-        }
-        if (lastProgress != null) {
-            s.set("last_progress", lastProgress.deepCopy());
-        } else {
-            s.putNull("last_progress");
-        }
-        s.put("updated_at", Instant.now().toString());
-        return s;
     }
 
-    /** The same fields as ConfigMap data: scalars as text, objects as compact JSON. */
-    public static Map<String, String> asConfigMapData(ObjectNode status) {
+    /** The same fields as ConfigMap data: scalars as text, objects as compact JSON, null as an empty string. */
+    public Map<String, String> toConfigMapData() {
         Map<String, String> data = new TreeMap<>();
-        status.fields().forEachRemaining(e -> {
+        ObjectNode tree = Json.MAPPER.valueToTree(this);
+        tree.fields().forEachRemaining(e -> {
             JsonNode v = e.getValue();
             data.put(e.getKey(), v.isContainerNode() ? v.toString() : v.isNull() ? "" : v.asText());
         });
         return data;
     }
 
-    /** Reads the ConfigMap form back into the JSON form. */
-    public static ObjectNode fromConfigMapData(Map<String, String> data) {
-        ObjectNode s = Json.MAPPER.createObjectNode();
+    /** Reads the ConfigMap form back; throws {@link IllegalArgumentException} when it is not a status. */
+    public static TuningStatus fromConfigMapData(Map<String, String> data) {
+        ObjectNode tree = Json.MAPPER.createObjectNode();
         for (Map.Entry<String, String> e : data.entrySet()) {
             String v = e.getValue();
-            if (v != null && (v.startsWith("{") || v.startsWith("["))) {
+            if (v == null || v.isEmpty()) {
+                tree.putNull(e.getKey());
+            } else if (v.startsWith("{") || v.startsWith("[")) {
                 try {
-                    s.set(e.getKey(), Json.MAPPER.readTree(v));
-                    continue;
-                } catch (Exception ignored) {
-                    // Not JSON after all: kept as text below.
+                    tree.set(e.getKey(), Json.MAPPER.readTree(v));
+                } catch (JsonProcessingException ex) {
+                    throw new IllegalArgumentException("status field " + e.getKey() + " is not valid JSON: "
+                            + ex.getOriginalMessage(), ex);
                 }
+            } else {
+                tree.put(e.getKey(), v);
             }
-            s.put(e.getKey(), v);
         }
-        return s;
-    }
-
-    static List<String> lines(List<Plan.Step> steps) {
-        List<String> out = new ArrayList<>();
-        steps.forEach(st -> out.add(st.describe()));
-        return out;
+        try {
+            return Json.MAPPER.treeToValue(tree, TuningStatus.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a tuning status: " + e.getOriginalMessage(), e);
+        }
     }
 }

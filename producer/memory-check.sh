@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Producer memory check (issue 3 acceptance): replays a >= 500 MB generated JSON array under -Xmx64m and checks
+# Producer memory check: replays a >= 500 MB generated JSON array under -Xmx64m and checks
 # that every valid record was acknowledged. Takes about a minute on 2 cores (plus ~30 s to generate the file), so it
 # is not part of `mvn verify`; run it directly or through make.
 #

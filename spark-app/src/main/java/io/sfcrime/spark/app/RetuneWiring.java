@@ -1,5 +1,6 @@
 package io.sfcrime.spark.app;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.sfcrime.spark.retune.Retune;
@@ -22,6 +23,8 @@ final class RetuneWiring implements AutoCloseable {
     static final String ENV_STATUS_CONFIGMAP = "SFCRIME_STATUS_CONFIGMAP";
     static final String ENV_NAMESPACE = "POD_NAMESPACE";
     static final String ENV_DRIVER_POD = "SPARK_DRIVER_POD_NAME";
+    /** Helm's label of the release on every object of the chart, the tuning ConfigMap included. */
+    static final String RELEASE_LABEL = "app.kubernetes.io/instance";
     /** Progress-only status updates reach the API server at most this often. */
     private static final Duration STATUS_PROGRESS_INTERVAL = Duration.ofSeconds(5);
     private static final Map<String, String> STATUS_LABELS = Map.of("app.kubernetes.io/part-of", "sf-crime-streaming",
@@ -61,9 +64,33 @@ final class RetuneWiring implements AutoCloseable {
             client = clients.get();
         }
         String namespace = Optional.ofNullable(env.get(ENV_NAMESPACE)).orElse(client.getNamespace());
-        String statusConfigMap = Optional.ofNullable(env.get(ENV_STATUS_CONFIGMAP)).orElse(tuningConfigMap + "-status");
+        String statusConfigMap = Optional.ofNullable(env.get(ENV_STATUS_CONFIGMAP))
+                .orElseGet(() -> statusConfigMapOf(client.configMaps().inNamespace(namespace)
+                        .withName(tuningConfigMap).get(), tuningConfigMap));
         return Retune.kubernetes(client, namespace, tuningConfigMap, statusConfigMap, env.get(ENV_DRIVER_POD),
                 STATUS_LABELS, checkpoint, Retune.DEFAULT_DEBOUNCE, STATUS_PROGRESS_INTERVAL);
+    }
+
+    /**
+     * The chart's name of the status ConfigMap, for a driver started without {@value #ENV_STATUS_CONFIGMAP}: the
+     * chart names it after the release ({@code sfcs.statusConfigMap} in {@code _helpers.tpl}: the release name cut to
+     * 48 characters, a trailing dash dropped, then {@code -tuning-status}), and the release is the label Helm puts on
+     * the tuning ConfigMap. The driver's RBAC Role lets it write that one name only.
+     */
+    static String statusConfigMapOf(ConfigMap tuning, String tuningConfigMap) {
+        String release = tuning == null || tuning.getMetadata().getLabels() == null ? null
+                : tuning.getMetadata().getLabels().get(RELEASE_LABEL);
+        if (release == null || release.isBlank()) {
+            throw new IllegalArgumentException(ENV_STATUS_CONFIGMAP + " is not set and ConfigMap " + tuningConfigMap
+                    + (tuning == null ? " does not exist" : " has no " + RELEASE_LABEL + " label")
+                    + " to name the status ConfigMap after (the chart names it <release>-tuning-status); set "
+                    + ENV_STATUS_CONFIGMAP);
+        }
+        String cut = release.length() > 48 ? release.substring(0, 48) : release;
+        if (cut.endsWith("-")) {
+            cut = cut.substring(0, cut.length() - 1);
+        }
+        return cut + "-tuning-status";
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.sfcrime.common.tuning.ApplyMode;
 import io.sfcrime.common.tuning.JobQuery;
 import io.sfcrime.common.tuning.Tuning;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,11 +48,5 @@ public record Plan(Tuning target, Map<String, String> rejected, List<Step> steps
 
     public Step step(ApplyMode mode) {
         return steps.stream().filter(s -> s.mode() == mode).findFirst().orElse(null);
-    }
-
-    public List<Change> changes() {
-        List<Change> all = new ArrayList<>();
-        steps.forEach(s -> all.addAll(s.changes()));
-        return all;
     }
 }

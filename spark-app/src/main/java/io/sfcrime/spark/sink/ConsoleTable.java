@@ -3,7 +3,7 @@ package io.sfcrime.spark.sink;
 import java.io.PrintStream;
 import java.util.List;
 
-/** The seed's console view, compact: the top rows by count of the windows a batch updated. */
+/** Console top-N: the top rows by count of the windows a batch updated, as a fixed-width table. */
 final class ConsoleTable {
     record Line(String windowStart, String windowEnd, String crimeType, long count) {
     }

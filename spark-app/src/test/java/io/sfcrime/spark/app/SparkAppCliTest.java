@@ -58,9 +58,8 @@ class SparkAppCliTest {
     }
 
     @Test
-    void dedupeIsAcceptedNowThatItIsImplemented(@TempDir Path dir) throws Exception {
-        // query.dedupe is implemented (WindowCounts.dropDuplicateCalls; tested in faults.DedupeTest and
-        // faults.BadInputCatalogueIT), so the start-up refusal is gone.
+    void dedupeIsAccepted(@TempDir Path dir) throws Exception {
+        // What it does is tested in faults.DedupeTest (WindowCounts.dropDuplicateCalls) and faults.BadInputCatalogueIT.
         Path tuning = dir.resolve("tuning.yaml");
         Files.writeString(tuning, "query.dedupe: true\n");
         assertThat(Preflight.loadTuning(tuning).asStrings()).containsEntry("query.dedupe", "true");

@@ -106,7 +106,7 @@ class PlannerTest {
                 "org.apache.spark.serializer.KryoSerializer");
 
         Plan removed = Planner.plan(added.target(), Observed.of(APPLIED.asStrings(), "v2"), CHECKPOINT);
-        assertThat(removed.changes()).containsExactly(new Change("spark.serializer",
+        assertThat(removed.step(ApplyMode.DRIVER_RESTART).changes()).containsExactly(new Change("spark.serializer",
                 "org.apache.spark.serializer.KryoSerializer", null, ApplyMode.DRIVER_RESTART));
         assertThat(removed.target().passThrough()).isEmpty();
     }

@@ -1,10 +1,10 @@
 package io.sfcrime.spark.retune.status;
 
-import io.sfcrime.common.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -27,7 +27,7 @@ public final class FileStatusSink implements StatusSink {
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
             try {
-                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), status);
+                Files.writeString(tmp, status.toPrettyJson(), StandardCharsets.UTF_8);
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(tmp);

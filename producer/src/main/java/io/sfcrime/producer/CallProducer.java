@@ -334,12 +334,6 @@ public final class CallProducer {
         e.kept = keep;
         e.truncated = (index.flag(i) & EventIndex.FLAG_TRUNCATED) != 0;
         e.spaced = true; // re-serialise: cheaper than re-scanning for whitespace
-        for (int k = 0; k < keep; k++) {
-            if (e.bytes[k] < 0) {
-                e.nonAscii = true;
-                break;
-            }
-        }
     }
 
     private boolean waitUntil(long dueNanos) {

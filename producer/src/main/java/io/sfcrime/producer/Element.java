@@ -16,8 +16,6 @@ public final class Element {
     int kept;
     /** The input ended inside this element. */
     boolean truncated;
-    /** At least one byte of 0x80 or more: UTF-8 must be checked. */
-    boolean nonAscii;
     /** Whitespace between tokens: the bytes are not yet compact JSON. */
     boolean spaced;
 
@@ -57,7 +55,6 @@ public final class Element {
         this.length = 0;
         this.kept = 0;
         this.truncated = false;
-        this.nonAscii = false;
         this.spaced = false;
     }
 }

@@ -186,9 +186,6 @@ public final class ElementScanner {
                     } else if (c == '"') {
                         inString = false;
                     }
-                    if (c < 0) {
-                        e.nonAscii = true;
-                    }
                     trimmedLength = length + (i - start) + 1;
                     continue;
                 }
@@ -214,8 +211,6 @@ public final class ElementScanner {
                     if (depth > 0) {
                         depth--;
                     }
-                } else if (c < 0) {
-                    e.nonAscii = true;
                 }
             }
             keep(e, b, start, i - start, length);
@@ -280,9 +275,6 @@ public final class ElementScanner {
                         } else if (c == '"') {
                             inString = false;
                         }
-                        if (c < 0) {
-                            e.nonAscii = true;
-                        }
                         trimmedLength = length + (i - start) + 1;
                         continue;
                     }
@@ -303,8 +295,6 @@ public final class ElementScanner {
                         if (depth > 0) {
                             depth--;
                         }
-                    } else if (c < 0) {
-                        e.nonAscii = true;
                     }
                 }
                 keep(e, b, start, i - start, length);
@@ -320,14 +310,14 @@ public final class ElementScanner {
     }
 
     /**
-     * End of the run of string bytes from {@code i} that need no state change: not a quote, a backslash, a
-     * non-ASCII byte or (NDJSON) a newline. Most of a record is string content, and this tight loop reads it at a
-     * fraction of the cost of the general one.
+     * End of the run of string bytes from {@code i} that need no state change: not a quote, a backslash or (NDJSON)
+     * a newline. Most of a record is string content, and this tight loop reads it at a fraction of the cost of the
+     * general one.
      */
     private static int plainRun(byte[] b, int i, int end, boolean lines) {
         while (i < end) {
             int c = b[i];
-            if (c == '"' || c == '\\' || c < 0 || (lines && c == '\n')) {
+            if (c == '"' || c == '\\' || (lines && c == '\n')) {
                 return i;
             }
             i++;

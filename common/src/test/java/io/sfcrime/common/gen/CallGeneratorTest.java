@@ -10,6 +10,7 @@ import io.sfcrime.common.RecordValidator;
 import io.sfcrime.common.gen.CallGenerator.Format;
 import io.sfcrime.common.gen.CallGenerator.Options;
 import io.sfcrime.common.gen.CallGenerator.Order;
+import io.sfcrime.common.scan.ReferenceVerdict;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -68,20 +69,23 @@ class CallGeneratorTest {
             if (inString) {
                 if (b == '\\') {
                     i++;
-                } else if (b == '"') {
-                    inString = false;
+                    continue;
                 }
-                continue;
-            }
-            if (depth == 1 && start < 0 && b != ' ' && b != '\n' && b != ',' && b != ']') {
-                start = i;
-            }
-            if (b == '"') {
-                inString = true;
-            } else if (b == '[' || b == '{') {
-                depth++;
-            } else if (b == ']' || b == '}') {
-                depth--;
+                if (b != '"') {
+                    continue;
+                }
+                inString = false; // the end of a string may be the end of a string element
+            } else {
+                if (depth == 1 && start < 0 && b != ' ' && b != '\n' && b != ',' && b != ']') {
+                    start = i;
+                }
+                if (b == '"') {
+                    inString = true;
+                } else if (b == '[' || b == '{') {
+                    depth++;
+                } else if (b == ']' || b == '}') {
+                    depth--;
+                }
             }
             if (depth == 1 && start >= 0 && (i + 1 < file.length) && (file[i + 1] == ',' || file[i + 1] == '\n')) {
                 elements.add(Arrays.copyOfRange(file, start, i + 1));
@@ -156,7 +160,7 @@ class CallGeneratorTest {
         Map<String, Integer> byReason = new TreeMap<>();
         int invalid = 0;
         for (int i = 0; i < records.size(); i++) {
-            String reason = Classifier.reason(records.get(i));
+            String reason = ReferenceVerdict.reason(records.get(i));
             assertThat(reason).as("record %d", i).isEqualTo(generator.expectedReasonAt(i));
             if (reason != null) {
                 invalid++;
@@ -184,7 +188,7 @@ class CallGeneratorTest {
                 }
             }
             assertThat(index).as("a record of kind %s", kind).isNotNegative();
-            assertThat(Classifier.reason(generator.recordBytes(index))).as("%s in %s", kind, format)
+            assertThat(ReferenceVerdict.reason(generator.recordBytes(index))).as("%s in %s", kind, format)
                     .isEqualTo(kind.code());
             if (kind == InvalidKind.IMPOSSIBLE_DATE_TIME) {
                 assertThat(new String(generator.recordBytes(index), StandardCharsets.UTF_8))

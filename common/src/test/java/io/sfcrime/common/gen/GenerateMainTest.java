@@ -2,6 +2,7 @@ package io.sfcrime.common.gen;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sfcrime.common.Json;
+import io.sfcrime.common.scan.ReferenceVerdict;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +38,7 @@ class GenerateMainTest {
 
         List<String> fromFile = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            String reason = Classifier.reason(lines.get(i));
+            String reason = ReferenceVerdict.reason(lines.get(i));
             if (reason != null) {
                 fromFile.add(i + "\t" + reason);
             }

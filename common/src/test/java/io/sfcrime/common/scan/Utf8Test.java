@@ -1,4 +1,4 @@
-package io.sfcrime.producer;
+package io.sfcrime.common.scan;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,47 +1,43 @@
-package io.sfcrime.producer;
+package io.sfcrime.common.scan;
 
-import io.sfcrime.common.CallFields;
-
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
  * A strict single-pass reader for the usual shape of a call record: one JSON object whose values are strings,
- * numbers, {@code true}, {@code false} or {@code null}, with the three fields {@link io.sfcrime.common.RecordValidator}
- * reads written as plain strings (no escapes). It either accepts the bytes, and then they are certainly JSON that
- * Jackson reads the same way and the three fields are at hand, or it declines and the caller parses with Jackson,
- * which gives the verdict and its message. Declining is never a verdict: anything unusual (nesting, escapes in a
- * field that matters, a number of odd length, any syntax error) is left to Jackson.
+ * numbers, {@code true}, {@code false} or {@code null}, with the fields the scanner keeps written as plain strings
+ * (no escapes) or {@code null}. It either accepts the bytes, and then they are certainly well-formed UTF-8 and JSON
+ * that Jackson reads the same way, with the kept fields at hand; or it declines and the caller judges the bytes
+ * with Jackson, which gives the verdict and its message. Declining is never a verdict: anything unusual (nesting,
+ * escapes in a kept field, a number of odd length, a byte of 0x80 or more outside a string, any syntax error or
+ * broken UTF-8) is left to the caller.
  *
  * <p>Why: creating a Jackson parser per record and canonicalising its 14 field names cost more than sending the
- * record to Kafka. Not thread-safe: one per decoder.
+ * record to Kafka. Not thread-safe: one per scanner.
  */
 final class FlatRecordReader {
-    static final int CRIME_ID = 0;
-    static final int CRIME_TYPE = 1;
-    static final int CALL_DATE_TIME = 2;
-    /** In the same order as the indexes above. */
-    static final String[] FIELDS = {CallFields.CRIME_ID, CallFields.ORIGINAL_CRIME_TYPE_NAME,
-            CallFields.CALL_DATE_TIME};
-    private static final byte[][] NAMES = Arrays.stream(FIELDS)
-            .map(n -> n.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
     /** Far below Jackson's limit on number length (1000), so an accepted number is one Jackson accepts too. */
     private static final int MAX_NUMBER_LENGTH = 100;
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
     private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
     private static final byte[] NULL = {'n', 'u', 'l', 'l'};
 
-    private final int[] start = new int[FIELDS.length];
-    private final int[] end = new int[FIELDS.length];
-    private byte[] bytes;
+    private final byte[][] names;
+    /** Per kept field: offset of the value's first byte, or -1 when absent or JSON null. */
+    private final int[] start;
+    private final int[] end;
 
-    /**
-     * True when {@code b[0, length)} is a flat JSON object this reader vouches for; then {@link #text} gives the
-     * three fields. The bytes must already be known to be well-formed UTF-8 (the decoder checks that first), so
-     * bytes of 0x80 and above inside strings are accepted as they are.
-     */
+    /** {@code fields}: the names whose string values {@link #start}/{@link #end} locate, by index. */
+    FlatRecordReader(List<String> fields) {
+        names = fields.stream().map(n -> n.getBytes(UTF_8)).toArray(byte[][]::new);
+        start = new int[names.length];
+        end = new int[names.length];
+    }
+
+    /** True when {@code b[0, length)} is a flat JSON object this reader vouches for. */
     boolean read(byte[] b, int length) {
-        bytes = b;
         Arrays.fill(start, -1);
         int i = skipSpace(b, 0, length);
         if (i >= length || b[i] != '{') {
@@ -70,7 +66,7 @@ final class FlatRecordReader {
             }
             int c = b[i];
             if (c == '"') {
-                // Escapes only where nobody reads the value: the fields we hand out are then the raw bytes.
+                // Escapes only where nobody reads the value: the kept fields are then their raw bytes.
                 int valueEnd = endOfString(b, i + 1, length, field < 0);
                 if (valueEnd < 0) {
                     return false;
@@ -81,12 +77,20 @@ final class FlatRecordReader {
                     end[field] = valueEnd;
                 }
                 i = valueEnd + 1;
-            } else if (field >= 0) {
-                return false; // null, a number, an object...: the validator names its type, via Jackson
             } else if (c == '-' || (c >= '0' && c <= '9')) {
+                if (field >= 0) {
+                    return false; // a number where text belongs: the validator names its type, via Jackson
+                }
                 i = endOfNumber(b, i, length);
             } else {
-                i = endOfLiteral(b, i, length);
+                int literalEnd = endOfLiteral(b, i, length);
+                if (field >= 0) {
+                    if (literalEnd < 0 || b[i] != 'n') {
+                        return false; // true or false where text belongs: as for numbers
+                    }
+                    start[field] = -1; // null reads as absent, in the validator and in a string column alike
+                }
+                i = literalEnd;
             }
             if (i < 0) {
                 return false;
@@ -105,10 +109,14 @@ final class FlatRecordReader {
         }
     }
 
-    /** The field's text after an accepted {@link #read}, or null when the record does not have it. */
-    String text(int field) {
-        int s = start[field];
-        return s < 0 ? null : new String(bytes, s, end[field] - s, StandardCharsets.UTF_8);
+    /** Offset of the kept field's first byte after an accepted {@link #read}, or -1 when absent or null. */
+    int start(int field) {
+        return start[field];
+    }
+
+    /** Offset just past the kept field's last byte; meaningful only when {@link #start} is not -1. */
+    int end(int field) {
+        return end[field];
     }
 
     private static int skipSpace(byte[] b, int i, int length) {
@@ -129,7 +137,15 @@ final class FlatRecordReader {
             if (c == '"') {
                 return i;
             }
-            if (c >= 0 && c < 0x20) {
+            if (c < 0) {
+                // Checked here, inside strings, where all non-ASCII text of valid JSON stands: no second pass.
+                i = Utf8.endOfSequence(b, i, length);
+                if (i < 0) {
+                    return -1;
+                }
+                continue;
+            }
+            if (c < 0x20) {
                 return -1; // a raw control character: JSON wants it escaped
             }
             if (c == '\\') {
@@ -217,9 +233,9 @@ final class FlatRecordReader {
         return i + word.length;
     }
 
-    private static int fieldOf(byte[] b, int from, int to) {
-        for (int f = 0; f < NAMES.length; f++) {
-            if (Arrays.equals(b, from, to, NAMES[f], 0, NAMES[f].length)) {
+    private int fieldOf(byte[] b, int from, int to) {
+        for (int f = 0; f < names.length; f++) {
+            if (Arrays.equals(b, from, to, names[f], 0, names[f].length)) {
                 return f;
             }
         }

@@ -1,29 +1,25 @@
 package io.sfcrime.bench.ceiling;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.sfcrime.common.CallFields;
 import io.sfcrime.common.Invalid;
 import io.sfcrime.common.RadioCodes;
-import io.sfcrime.common.RecordValidator;
+import io.sfcrime.common.scan.CallScanner;
 
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The ceiling's whole job, for one thread: parse, validate with {@link RecordValidator}, place the record in its
- * tumbling event-time window (aligned to the epoch like Spark's {@code window()}, in San Francisco time) and count
- * by (window, crime type, disposition). The radio-code join happens once per distinct disposition at report time,
- * which is what a hash join against a 100-row table amounts to.
+ * The ceiling's whole job, for one thread: read and validate each record with the job's own {@link CallScanner},
+ * place it in its tumbling event-time window (aligned to the epoch like Spark's {@code window()}, in San Francisco
+ * time) and count by (window, crime type, disposition). The radio-code join happens once per distinct disposition
+ * at report time, which is what a hash join against a 100-row table amounts to.
  * <p>
- * Hot path: one streaming parse, one reused probe key, a {@code long[1]} cell per distinct key; no boxing.
+ * Hot path: one scan, one reused probe key, a {@code long[1]} cell per distinct key; no boxing.
  */
 public final class CallCounter {
-    private final FieldExtractor extractor = new FieldExtractor();
-    private final LocalClock clock;
+    private final CallScanner scanner = new CallScanner();
     private final long windowMillis;
     private final long watermarkDelayMillis;
     private final RadioCodes radioCodes;
@@ -44,24 +40,19 @@ public final class CallCounter {
         this.windowMillis = window.toMillis();
         this.watermarkDelayMillis = watermarkDelay.toMillis();
         this.radioCodes = Objects.requireNonNull(radioCodes, "radioCodes");
-        this.clock = new LocalClock(ZoneId.of(CallFields.EVENT_TIME_ZONE));
     }
 
-    /** Counts one record value as read from Kafka. */
-    public void accept(byte[] value) {
+    /** Counts one record value as read from Kafka; returns why it is invalid, or null when it was counted. */
+    public Invalid accept(byte[] value) {
         input++;
-        if (value == null || !extractor.read(value)) {
-            reject(Invalid.MALFORMED_JSON);
-            return;
-        }
-        JsonNode node = extractor.node();
-        Invalid why = RecordValidator.validate(node);
+        Invalid why = scanner.scan(value);
         if (why != null) {
-            reject(why.code());
-            return;
+            invalid++;
+            invalidByReason.computeIfAbsent(why.code(), k -> new long[1])[0]++;
+            return why;
         }
         valid++;
-        long event = clock.epochMillis(extractor.callDateTime().textValue());
+        long event = scanner.eventMillis();
         // Spark drops a row whose event time is at or below the watermark (max seen - delay) of an earlier batch.
         // Any row that could be dropped under some batching is one at or below the running max - delay here, so
         // when this stays 0 no batching can drop anything and every count must match exactly.
@@ -72,8 +63,8 @@ public final class CallCounter {
             maxEventMillis = event;
         }
         probe.windowStart = event - Math.floorMod(event, windowMillis);
-        probe.crimeType = extractor.crimeType().textValue();
-        probe.disposition = FieldExtractor.text(extractor.disposition());
+        probe.crimeType = scanner.crimeType();
+        probe.disposition = scanner.disposition();
         probe.rehash();
         long[] cell = counts.get(probe);
         if (cell == null) {
@@ -81,11 +72,7 @@ public final class CallCounter {
             counts.put(probe.copy(), cell);
         }
         cell[0]++;
-    }
-
-    private void reject(String code) {
-        invalid++;
-        invalidByReason.computeIfAbsent(code, k -> new long[1])[0]++;
+        return null;
     }
 
     public long input() {

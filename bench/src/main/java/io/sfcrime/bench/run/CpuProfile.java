@@ -39,8 +39,9 @@ public final class CpuProfile {
     /** What a profile of the Spark job is split into. */
     public static final List<Bucket> SPARK_BUCKETS = List.of(
             Bucket.of("lz4 decompression", "lz4", "LZ4", "ChunkedBytesStream"),
-            Bucket.of("Jackson parsing (CallScan)", "com/fasterxml/jackson"),
-            Bucket.of("CallScan (validation, event time)", "io/sfcrime/common", "io/sfcrime/spark/pipeline/CallScan"),
+            Bucket.of("Jackson (records the scanner's fast path declines, JSON of results)", "com/fasterxml/jackson"),
+            Bucket.of("record scan (CallScanner: UTF-8, JSON, validation, event time)", "io/sfcrime/common",
+                    "io/sfcrime/spark/pipeline/CallScan"),
             Bucket.of("result records (JSON values)", "io/sfcrime/spark/sink/ResultRecords"),
             Bucket.of("Kafka consumer (fetch, record decoding)", "org/apache/kafka/clients/consumer",
                     "org/apache/kafka/common"),

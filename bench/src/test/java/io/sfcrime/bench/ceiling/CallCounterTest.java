@@ -6,8 +6,8 @@ import io.sfcrime.common.EventTime;
 import io.sfcrime.common.Invalid;
 import io.sfcrime.common.Json;
 import io.sfcrime.common.RadioCodes;
-import io.sfcrime.common.RecordValidator;
 import io.sfcrime.common.gen.CallGenerator;
+import io.sfcrime.common.scan.ReferenceVerdict;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -51,7 +51,7 @@ class CallCounterTest {
     }
 
     @Test
-    void reasonsEqualTheValidatorOnTheFullTree() {
+    void reasonsEqualTheReferenceVerdict() {
         CallGenerator gen = new CallGenerator(CallGenerator.Options.defaults().withCount(2_000).withSeed(3)
                 .withFormat(CallGenerator.Format.NDJSON).withInvalidFraction(0.2));
         CallCounter counter = new CallCounter(Duration.ofHours(1), Duration.ofDays(1), CODES);
@@ -59,14 +59,15 @@ class CallCounterTest {
         for (long i = 0; i < gen.options().count(); i++) {
             byte[] b = gen.recordBytes(i);
             counter.accept(b);
-            String code = reasonOf(b);
+            String code = ReferenceVerdict.reason(b);
             if (code != null) {
                 expected.merge(code, 1L, Long::sum);
             }
         }
         assertThat(counter.invalidByReason()).isEqualTo(expected);
         assertThat(expected.keySet()).contains(Invalid.MALFORMED_JSON, Invalid.MISSING_FIELD,
-                Invalid.UNPARSEABLE_DATE_TIME, Invalid.ZONED_DATE_TIME, Invalid.NOT_AN_OBJECT, Invalid.WRONG_TYPE);
+                Invalid.UNPARSEABLE_DATE_TIME, Invalid.ZONED_DATE_TIME, Invalid.NOT_AN_OBJECT, Invalid.WRONG_TYPE,
+                Invalid.INVALID_UTF8);
     }
 
     @Test
@@ -142,16 +143,6 @@ class CallCounterTest {
         }
     }
 
-    private static String reasonOf(byte[] b) {
-        try {
-            JsonNode n = Json.MAPPER.readTree(b);
-            Invalid why = RecordValidator.validate(n);
-            return why == null ? null : why.code();
-        } catch (Exception e) {
-            return Invalid.MALFORMED_JSON;
-        }
-    }
-
     /** Full tree, ZonedDateTime, local-hour arithmetic (valid for whole-hour windows), string-keyed maps. */
     static CountsReport independent(List<byte[]> records, int windowHours) {
         return independent(records, windowHours, CODES);
@@ -164,7 +155,7 @@ class CallCounterTest {
         long invalid = 0;
         for (byte[] b : records) {
             input++;
-            if (reasonOf(b) != null) {
+            if (ReferenceVerdict.reason(b) != null) {
                 invalid++;
                 continue;
             }

@@ -7,7 +7,7 @@ import io.sfcrime.common.CallFields;
 import io.sfcrime.common.EventTime;
 import io.sfcrime.common.Json;
 import io.sfcrime.common.RadioCodes;
-import io.sfcrime.spark.pipeline.ValidationParityTest;
+import io.sfcrime.common.scan.ReferenceVerdict;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -41,7 +41,7 @@ public final class ExpectedReport {
         Map<Key, Long> byType = new java.util.HashMap<>();
         Map<Key, Long> byDisposition = new java.util.HashMap<>();
         for (byte[] v : values) {
-            String reason = ValidationParityTest.referenceReason(v);
+            String reason = ReferenceVerdict.reason(v);
             if (reason != null) {
                 invalid++;
                 reasons.merge(reason, 1L, Long::sum);

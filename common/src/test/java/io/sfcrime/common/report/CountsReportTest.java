@@ -1,9 +1,10 @@
-package io.sfcrime.bench.ceiling;
+package io.sfcrime.common.report;
 
 import io.sfcrime.common.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,6 +46,78 @@ class CountsReportTest {
     }
 
     @Test
+    void writesTheContractBytesAndReadsThemBackUnchanged(@TempDir Path dir) throws Exception {
+        CountsReport r = sample().settings(java.util.Map.of("query.dedupe", "false"))
+                .invalidByReason(java.util.Map.of("not_an_object", 1L)).build();
+        Path f = dir.resolve("report.json");
+        r.write(f);
+        String expected = """
+                {
+                  "input_rows" : 10,
+                  "valid_rows" : 9,
+                  "invalid_rows" : 1,
+                  "late_rows_dropped" : 0,
+                  "by_window_crime_type" : [ {
+                    "window_start" : "2019-01-01 00:00:00",
+                    "window_end" : "2019-01-01 01:00:00",
+                    "crime_type" : "Traffic Stop",
+                    "count" : 5
+                  }, {
+                    "window_start" : "2019-01-01 01:00:00",
+                    "window_end" : "2019-01-01 02:00:00",
+                    "crime_type" : "Fight",
+                    "count" : 4
+                  } ],
+                  "by_window_crime_type_disposition" : [ {
+                    "window_start" : "2019-01-01 00:00:00",
+                    "window_end" : "2019-01-01 01:00:00",
+                    "crime_type" : "Traffic Stop",
+                    "disposition" : null,
+                    "disposition_description" : null,
+                    "count" : 2
+                  }, {
+                    "window_start" : "2019-01-01 00:00:00",
+                    "window_end" : "2019-01-01 01:00:00",
+                    "crime_type" : "Traffic Stop",
+                    "disposition" : "ADV",
+                    "disposition_description" : "Advised",
+                    "count" : 3
+                  }, {
+                    "window_start" : "2019-01-01 01:00:00",
+                    "window_end" : "2019-01-01 02:00:00",
+                    "crime_type" : "Fight",
+                    "disposition" : "HAN",
+                    "disposition_description" : "Handled",
+                    "count" : 4
+                  } ],
+                  "settings" : {
+                    "query.dedupe" : "false"
+                  },
+                  "invalid_by_reason" : {
+                    "not_an_object" : 1
+                  }
+                }""";
+        assertThat(Files.readString(f)).isEqualTo(expected);
+        Path again = dir.resolve("again.json");
+        CountsReport.read(f).write(again);
+        assertThat(Files.readString(again)).isEqualTo(expected);
+    }
+
+    @Test
+    void ordersWindowsByTheirInstantSoTheTwoOneOClockWindowsOfFallBackStayApart() {
+        long pdt = 1_541_318_400_000L; // 2018-11-04 01:00 PDT (08:00Z); an hour later it is 01:00 PST again
+        CountsReport r = CountsReport.builder(3, 3, 0, 0)
+                .add(pdt + H, pdt + 2 * H, "A", "ADV", "Advised", 1)
+                .add(pdt, pdt + H, "B", "ADV", "Advised", 1)
+                .add(pdt, pdt + H, "A", "ADV", "Advised", 1).build();
+        assertThat(r.byType()).extracting(CountsReport.Row::windowStart, CountsReport.Row::windowEnd,
+                CountsReport.Row::crimeType).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("2018-11-04 01:00:00", "2018-11-04 01:00:00", "A"),
+                org.assertj.core.groups.Tuple.tuple("2018-11-04 01:00:00", "2018-11-04 01:00:00", "B"),
+                org.assertj.core.groups.Tuple.tuple("2018-11-04 01:00:00", "2018-11-04 02:00:00", "A"));
+    }
+
+    @Test
     void namesEveryKindOfDifference() {
         CountsReport expected = sample().build();
         CountsReport changedCount = CountsReport.builder(10, 9, 1, 0)
@@ -62,6 +135,8 @@ class CountsReportTest {
                 .anyMatch(d -> d.contains("unexpected row"))
                 .anyMatch(d -> d.contains("|null|null]: expected 2, got null"));
         assertThat(expected.differences(sample().build(), 10)).isEmpty();
+        assertThat(expected.differences(sample().invalidByReason(java.util.Map.of("wrong_type", 1L)).build(), 10))
+                .containsExactly("invalid_by_reason: expected {}, got {wrong_type=1}");
         assertThat(expected.differences(missingAndExtra, 2)).hasSize(2);
     }
 

@@ -3,6 +3,7 @@ package io.sfcrime.consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sfcrime.common.CallFields;
 import io.sfcrime.common.DeadLetter;
+import io.sfcrime.common.report.ReportCodec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -60,12 +61,12 @@ final class TablePrinter implements RecordPrinter {
         JsonNode value = record.value() == null ? null : JsonPrinter.toJson(record.value());
         if (value != null && value.isObject()) {
             JsonNode type = value.get(CallFields.ORIGINAL_CRIME_TYPE_NAME);
-            JsonNode resultType = value.get("crime_type");
-            JsonNode count = value.get("count");
+            JsonNode resultType = value.get(ReportCodec.CRIME_TYPE);
+            JsonNode count = value.get(ReportCodec.COUNT);
             if (resultType != null && resultType.isTextual() && count != null && count.canConvertToLong()) {
                 String key = record.key() != null ? new String(record.key(), StandardCharsets.UTF_8)
-                        : value.path("window_start").asText() + "|" + resultType.asText() + "|"
-                        + value.path("disposition").asText();
+                        : value.path(ReportCodec.WINDOW_START).asText() + "|" + resultType.asText() + "|"
+                        + value.path(ReportCodec.DISPOSITION).asText();
                 resultRows.put(key, Map.entry(resultType.asText(), count.asLong()));
                 return;
             }

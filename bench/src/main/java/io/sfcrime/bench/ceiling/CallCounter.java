@@ -2,6 +2,7 @@ package io.sfcrime.bench.ceiling;
 
 import io.sfcrime.common.Invalid;
 import io.sfcrime.common.RadioCodes;
+import io.sfcrime.common.report.CountsReport;
 import io.sfcrime.common.scan.CallScanner;
 
 import java.time.Duration;
@@ -104,7 +105,7 @@ public final class CallCounter {
 
     /** The counts so far in the report shape of spark-app, with the radio-code join applied. */
     public CountsReport report() {
-        CountsReport.Builder b = CountsReport.builder(input, valid, invalid, 0);
+        CountsReport.Builder b = CountsReport.builder(input, valid, invalid, 0).invalidByReason(invalidByReason());
         Map<String, String> described = new HashMap<>();
         counts.forEach((k, cell) -> {
             String description = k.disposition == null ? null

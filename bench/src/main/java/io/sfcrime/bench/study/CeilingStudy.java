@@ -6,8 +6,8 @@ import io.sfcrime.bench.Results;
 import io.sfcrime.bench.Results.Repetition;
 import io.sfcrime.bench.Results.Run;
 import io.sfcrime.bench.ceiling.CeilingMain;
-import io.sfcrime.bench.ceiling.CountsReport;
 import io.sfcrime.bench.run.Child;
+import io.sfcrime.common.report.CountsReport;
 
 import java.io.IOException;
 import java.nio.file.Path;

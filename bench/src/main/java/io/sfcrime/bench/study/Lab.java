@@ -6,11 +6,11 @@ import io.sfcrime.bench.Profiles.Profile;
 import io.sfcrime.bench.Results;
 import io.sfcrime.bench.Results.Repetition;
 import io.sfcrime.bench.Results.Run;
-import io.sfcrime.bench.ceiling.CountsReport;
 import io.sfcrime.bench.run.Broker;
 import io.sfcrime.bench.run.Child;
 import io.sfcrime.bench.run.CpuProfile;
 import io.sfcrime.common.gen.CallGenerator;
+import io.sfcrime.common.report.CountsReport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

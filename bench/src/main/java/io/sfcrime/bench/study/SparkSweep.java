@@ -4,9 +4,9 @@ import io.sfcrime.bench.Profiles.Profile;
 import io.sfcrime.bench.Results;
 import io.sfcrime.bench.Results.Repetition;
 import io.sfcrime.bench.Results.Run;
-import io.sfcrime.bench.ceiling.CountsReport;
 import io.sfcrime.bench.run.Child;
 import io.sfcrime.bench.run.SparkProgress;
+import io.sfcrime.common.report.CountsReport;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -7,6 +7,7 @@ import io.sfcrime.common.Invalid;
 import io.sfcrime.common.Json;
 import io.sfcrime.common.RadioCodes;
 import io.sfcrime.common.gen.CallGenerator;
+import io.sfcrime.common.report.CountsReport;
 import io.sfcrime.common.scan.ReferenceVerdict;
 import org.junit.jupiter.api.Test;
 
@@ -153,10 +154,13 @@ class CallCounterTest {
         long input = 0;
         long valid = 0;
         long invalid = 0;
+        Map<String, Long> reasons = new TreeMap<>();
         for (byte[] b : records) {
             input++;
-            if (ReferenceVerdict.reason(b) != null) {
+            String reason = ReferenceVerdict.reason(b);
+            if (reason != null) {
                 invalid++;
+                reasons.merge(reason, 1L, Long::sum);
                 continue;
             }
             valid++;
@@ -175,7 +179,7 @@ class CallCounterTest {
                     + (disposition == null ? "\u0001" : disposition);
             counts.merge(key, 1L, Long::sum);
         }
-        CountsReport.Builder builder = CountsReport.builder(input, valid, invalid, 0);
+        CountsReport.Builder builder = CountsReport.builder(input, valid, invalid, 0).invalidByReason(reasons);
         counts.forEach((k, v) -> {
             String[] p = k.split("\u0000", -1);
             long start = Long.parseLong(p[0]) * 1000;

@@ -3,6 +3,7 @@ package io.sfcrime.bench.ceiling;
 import io.sfcrime.common.Json;
 import io.sfcrime.common.RadioCodes;
 import io.sfcrime.common.gen.CallGenerator;
+import io.sfcrime.common.report.CountsReport;
 import io.sfcrime.kafkalocal.junit.KafkaLocalExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;

@@ -1,6 +1,7 @@
 package io.sfcrime.spark.app;
 
 import io.sfcrime.common.RadioCodes;
+import io.sfcrime.common.report.CountsReport.Totals;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.spark.config.JobConfig;
 import io.sfcrime.spark.config.RuntimeSettings;
@@ -161,7 +162,7 @@ final class Supervisor {
         }
         ResultFold fold = ResultFold.read(config.bootstrap(), config.resultsTopic(),
                 job.counts().id().toString(), Long.MAX_VALUE);
-        Report.Totals t = Report.write(fold, settings.tuning().asStrings(), config.report());
+        Totals t = Report.write(fold, settings.tuning().asStrings(), config.report());
         out.printf("spark-app: report %s: input_rows=%d valid_rows=%d invalid_rows=%d late_rows_dropped=%d%n",
                 config.report(), t.inputRows(), t.validRows(), t.invalidRows(), t.lateRowsDropped());
     }

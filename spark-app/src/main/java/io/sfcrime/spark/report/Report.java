@@ -1,18 +1,17 @@
 package io.sfcrime.spark.report;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sfcrime.common.Json;
+import io.sfcrime.common.report.CountsReport.Row;
+import io.sfcrime.common.report.CountsReport.Totals;
+import io.sfcrime.common.report.ReportCodec;
 import io.sfcrime.spark.sink.ResultFold;
 import io.sfcrime.spark.sink.ResultFold.Result;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,10 +25,11 @@ import static io.sfcrime.spark.pipeline.Columns.INVALID_ROWS_PREFIX;
 import static io.sfcrime.spark.pipeline.Columns.VALID_ROWS;
 
 /**
- * The final report (field names are a contract): built from a {@link ResultFold}, i.e. from what survives a restart.
- * {@code late_rows_dropped} is the valid-rows counter (which the watermark cannot drop) minus the rows counted in
- * windows, so {@code valid_rows == sum(by_window_crime_type) + late_rows_dropped} holds by measurement of two
- * independent paths through the same aggregation.
+ * The final report (common's {@link ReportCodec} writes it; its fields and bytes are a contract): built from a
+ * {@link ResultFold}, i.e. from what survives a restart. {@code late_rows_dropped} is the valid-rows counter (which
+ * the watermark cannot drop) minus the rows counted in windows, so
+ * {@code valid_rows == sum(by_window_crime_type) + late_rows_dropped} holds by measurement of two independent paths
+ * through the same aggregation.
  * <p>
  * The rows are streamed to the file as they are sorted, never held as a JSON tree: a run with millions of windows
  * writes its report in the heap its fold already takes.
@@ -39,38 +39,34 @@ public final class Report {
             .thenComparing(Result::crimeType, Comparator.nullsFirst(Comparator.naturalOrder()))
             .thenComparing(Result::disposition, Comparator.nullsFirst(Comparator.naturalOrder()));
 
-    /** The report's totals, for a one-line summary. */
-    public record Totals(long inputRows, long validRows, long invalidRows, long lateRowsDropped) {
-    }
-
     private Report() {
     }
 
-    /** Writes atomically (temp file + move) so a reader never sees half a report. */
+    /** Writes atomically so a reader never sees half a report; returns its totals for a one-line summary. */
     public static Totals write(ResultFold fold, Map<String, String> settings, Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-        Totals totals;
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            totals = write(fold, settings, out);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return totals;
+        Folded f = fold(fold);
+        ReportCodec.write(file, f.totals(), rows(f.byType()), rows(f.byDisposition()), settings, f.invalidByReason());
+        return f.totals();
     }
 
     /** The report as a JSON tree: for tests and small folds. */
     public static ObjectNode build(ResultFold fold, Map<String, String> settings) {
+        Folded f = fold(fold);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
-            write(fold, settings, bytes);
+            ReportCodec.write(bytes, f.totals(), rows(f.byType()), rows(f.byDisposition()), settings,
+                    f.invalidByReason());
             return (ObjectNode) Json.MAPPER.readTree(bytes.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static Totals write(ResultFold fold, Map<String, String> settings, OutputStream out) throws IOException {
+    private record Folded(Totals totals, List<Result> byType, List<Result> byDisposition,
+                          Map<String, Long> invalidByReason) {
+    }
+
+    private static Folded fold(ResultFold fold) {
         long valid = 0;
         long invalid = 0;
         long counted = 0;
@@ -99,51 +95,13 @@ public final class Report {
         }
         byType.sort(ORDER);
         byDisposition.sort(ORDER);
-        Totals totals = new Totals(valid + invalid, valid, invalid, valid - counted);
-
-        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
-            g.useDefaultPrettyPrinter();
-            g.writeStartObject();
-            g.writeNumberField("input_rows", totals.inputRows());
-            g.writeNumberField("valid_rows", totals.validRows());
-            g.writeNumberField("invalid_rows", totals.invalidRows());
-            g.writeNumberField("late_rows_dropped", totals.lateRowsDropped());
-            g.writeArrayFieldStart("by_window_crime_type");
-            for (Result v : byType) {
-                g.writeStartObject();
-                windowAndType(g, v);
-                g.writeNumberField("count", v.count());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("by_window_crime_type_disposition");
-            for (Result v : byDisposition) {
-                g.writeStartObject();
-                windowAndType(g, v);
-                g.writeStringField("disposition", v.disposition());
-                g.writeStringField("disposition_description", v.dispositionDescription());
-                g.writeNumberField("count", v.count());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeObjectFieldStart("settings");
-            for (Map.Entry<String, String> e : settings.entrySet()) {
-                g.writeStringField(e.getKey(), e.getValue());
-            }
-            g.writeEndObject();
-            g.writeObjectFieldStart("invalid_by_reason");
-            for (Map.Entry<String, Long> e : invalidByReason.entrySet()) {
-                g.writeNumberField(e.getKey(), e.getValue());
-            }
-            g.writeEndObject();
-            g.writeEndObject();
-        }
-        return totals;
+        return new Folded(new Totals(valid + invalid, valid, invalid, valid - counted), byType, byDisposition,
+                invalidByReason);
     }
 
-    private static void windowAndType(JsonGenerator g, Result v) throws IOException {
-        g.writeStringField("window_start", v.windowStart());
-        g.writeStringField("window_end", v.windowEnd());
-        g.writeStringField("crime_type", v.crimeType());
+    /** The results as report rows, made one at a time while the codec writes them. */
+    private static Iterable<Row> rows(List<Result> results) {
+        return () -> results.stream().map(v -> new Row(v.windowStart(), v.windowEnd(), v.crimeType(),
+                v.disposition(), v.dispositionDescription(), v.count())).iterator();
     }
 }

@@ -2,8 +2,8 @@ package io.sfcrime.spark.sink;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sfcrime.common.Json;
+import io.sfcrime.common.report.ReportCodec;
 import io.sfcrime.spark.config.KafkaClients;
-import io.sfcrime.spark.pipeline.Columns;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -43,10 +43,10 @@ public final class ResultFold {
         Result held = latest.get(key);
         if (held == null || batch >= held.batchId()) {
             latest.put(key, new Result(text(value, ResultRecords.FIELD_AGGREGATION),
-                    text(value, Columns.WINDOW_START), text(value, Columns.WINDOW_END),
-                    value.path(ResultRecords.FIELD_WINDOW_START_MS).asLong(), text(value, Columns.CRIME_TYPE),
-                    text(value, Columns.DISPOSITION), text(value, Columns.DISPOSITION_DESCRIPTION),
-                    text(value, ResultRecords.FIELD_NAME), value.path(Columns.COUNT).asLong(), batch));
+                    text(value, ReportCodec.WINDOW_START), text(value, ReportCodec.WINDOW_END),
+                    value.path(ResultRecords.FIELD_WINDOW_START_MS).asLong(), text(value, ReportCodec.CRIME_TYPE),
+                    text(value, ReportCodec.DISPOSITION), text(value, ReportCodec.DISPOSITION_DESCRIPTION),
+                    text(value, ResultRecords.FIELD_NAME), value.path(ReportCodec.COUNT).asLong(), batch));
         }
     }
 

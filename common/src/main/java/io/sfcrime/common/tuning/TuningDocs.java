@@ -1,34 +1,18 @@
 package io.sfcrime.common.tuning;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes the shipped tuning file and the tuning reference from the key declarations in {@link TuningKeys}, so the
- * docs cannot drift from the code. {@code TuningDocsTest} fails when the committed files are stale;
- * {@code make docs} rewrites them.
+ * The shipped tuning file and the tuning reference, from the key declarations in {@link TuningKeys}, so the docs
+ * cannot drift from the code. {@code make docs} writes them ({@code io.sfcrime.common.GeneratedFiles}) and
+ * {@code GeneratedFilesTest} fails when the committed files are stale.
  */
 public final class TuningDocs {
     public static final String TUNING_FILE = "conf/tuning.yaml";
     public static final String REFERENCE_FILE = "docs/tuning.md";
 
     private TuningDocs() {
-    }
-
-    public static void main(String[] args) throws IOException {
-        Path root = Path.of(args.length > 0 ? args[0] : ".");
-        write(root.resolve(TUNING_FILE), tuningYaml());
-        write(root.resolve(REFERENCE_FILE), referenceMarkdown());
-    }
-
-    private static void write(Path file, String text) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, text, StandardCharsets.UTF_8);
-        System.out.println("wrote " + file);
     }
 
     /** The shipped tuning YAML: every declared key at its default, with its doc and how a change applies. */
@@ -71,7 +55,8 @@ public final class TuningDocs {
         return out.toString();
     }
 
-    private static String yamlScalar(Setting s) {
+    /** A default as a YAML scalar: strings and durations quoted, so they stay strings. */
+    static String yamlScalar(Setting s) {
         String text = s.defaultText();
         return s.type() == SettingType.STRING || s.type() == SettingType.DURATION ? "\"" + text + "\"" : text;
     }

@@ -31,8 +31,7 @@ public final class TuningKeys {
             .doc("How checkpoint and state files are written. Spark's default (FileContextBasedCheckpointFileManager) "
                     + "starts a readlink or chmod process per file on a local disk, several per state partition and "
                     + "batch; the FileSystem-based one renames in the JVM. Keep Spark's default for HDFS checkpoints.")
-            .check(v -> String.valueOf(v).matches("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)+") ? null
-                    : "'" + v + "' is not a fully qualified class name")
+            .check(Check.matching("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)+", "a fully qualified class name"))
             .build();
     public static final Setting EXECUTOR_INSTANCES = Setting.builder("spark.executor.instances")
             .type(SettingType.INT).defaultValue(2)
@@ -50,8 +49,7 @@ public final class TuningKeys {
             .type(SettingType.STRING).defaultValue("1g")
             .applyMode(ApplyMode.DRIVER_RESTART).affectsAllQueries()
             .doc("Heap per executor on Kubernetes (JVM size such as 512m or 2g).")
-            .check(v -> String.valueOf(v).matches("\\d+[kmgtKMGT]?") ? null
-                    : "'" + v + "' is not a size such as 512m or 2g")
+            .check(Check.matching("[0-9]+[kmgtKMGT]?", "a size such as 512m or 2g"))
             .build();
     public static final Setting MAX_OFFSETS_PER_TRIGGER = Setting.builder("source.maxOffsetsPerTrigger")
             .type(SettingType.LONG).defaultValue(100_000L)
@@ -182,10 +180,10 @@ public final class TuningKeys {
     }
 
     private static Function<Object, String> atLeast(long min) {
-        return v -> ((Number) v).longValue() >= min ? null : "must be at least " + min + ", got " + v;
+        return Check.atLeast(min);
     }
 
     private static Function<Object, String> oneOf(Set<String> allowed) {
-        return v -> allowed.contains(v) ? null : "must be one of " + allowed.stream().sorted().toList() + ", got '" + v + "'";
+        return Check.oneOf(allowed);
     }
 }

@@ -40,6 +40,10 @@ public final class ElementScanner {
     private long nextIndex;
     private boolean missingClose;
     private long trailingOffset = -1;
+    /** What ended the last array element: ',' or ']'. */
+    private int terminator;
+    /** The input ended inside the last element's string or nesting. */
+    private boolean unclosed;
 
     public ElementScanner(InputStream in, int cap) {
         this.in = in;
@@ -144,6 +148,39 @@ public final class ElementScanner {
     /** Scans one array element starting at buf[pos]; consumes its terminating comma or bracket. */
     private boolean arrayElement(Element e) throws IOException {
         e.reset(nextIndex++, base + pos);
+        if (scanElement(e, false)) {
+            state = terminator == ']' ? STATE_AFTER_ARRAY : STATE_EXPECT_ELEMENT;
+        } else {
+            // The input ended. A complete element lacks only the closing bracket; anything else was cut off.
+            e.truncated = unclosed || e.length == 0;
+            missingClose = true;
+            state = STATE_DONE;
+        }
+        return true;
+    }
+
+    /** One NDJSON line: the bytes between newlines with surrounding whitespace trimmed; blank lines skipped. */
+    private boolean nextLine(Element e) throws IOException {
+        // Skip blank lines and leading whitespace.
+        if (skipWhitespace(base + pos == 0) < 0) {
+            state = STATE_DONE;
+            return false;
+        }
+        e.reset(nextIndex++, base + pos);
+        if (!scanElement(e, true)) {
+            e.truncated = unclosed;
+            state = STATE_DONE;
+        }
+        return true;
+    }
+
+    /**
+     * Reads the element from buf[pos] up to its end, keeping its bytes: a newline ({@code lines}, NDJSON), or a
+     * comma or bracket outside strings at nesting depth 0 (array; its byte is left in {@link #terminator}). Returns
+     * false when the input ended first; {@link #unclosed} then says whether a string or a nesting was still open.
+     * Trailing whitespace is trimmed from the length; whitespace between tokens marks the element spaced.
+     */
+    private boolean scanElement(Element e, boolean lines) throws IOException {
         int depth = 0;
         boolean inString = false;
         boolean escape = false;
@@ -153,15 +190,9 @@ public final class ElementScanner {
         while (true) {
             if (pos >= limit && !fill()) {
                 e.length = trimmedLength;
-                e.truncated = true;
-                if (!inString && depth == 0 && trimmedLength > 0) {
-                    // The element itself is complete; only the closing bracket is missing.
-                    e.truncated = false;
-                }
-                missingClose = true;
+                unclosed = inString || depth > 0;
                 trim(e);
-                state = STATE_DONE;
-                return true;
+                return false;
             }
             int start = pos;
             int end = limit;
@@ -170,9 +201,13 @@ public final class ElementScanner {
             boolean done = false;
             for (; i < end; i++) {
                 int c = b[i];
+                if (lines && c == '\n') {
+                    done = true;
+                    break;
+                }
                 if (inString) {
                     if (!escape) {
-                        int j = plainRun(b, i, end, false);
+                        int j = plainRun(b, i, end, lines);
                         if (j > i) {
                             trimmedLength = length + (j - start);
                             i = j - 1;
@@ -193,9 +228,9 @@ public final class ElementScanner {
                     pendingSpace = true;
                     continue;
                 }
-                if (depth == 0 && (c == ',' || c == ']')) {
+                if (!lines && depth == 0 && (c == ',' || c == ']')) {
                     done = true;
-                    state = c == ']' ? STATE_AFTER_ARRAY : STATE_EXPECT_ELEMENT;
+                    terminator = c;
                     break;
                 }
                 if (pendingSpace) {
@@ -220,91 +255,6 @@ public final class ElementScanner {
                 e.length = trimmedLength;
                 trim(e);
                 return true;
-            }
-        }
-    }
-
-    /** One NDJSON line: the bytes between newlines with surrounding whitespace trimmed; blank lines skipped. */
-    private boolean nextLine(Element e) throws IOException {
-        while (true) {
-            // Skip blank lines and leading whitespace.
-            int first = skipWhitespace(base + pos == 0);
-            if (first < 0) {
-                state = STATE_DONE;
-                return false;
-            }
-            e.reset(nextIndex++, base + pos);
-            int depth = 0;
-            boolean inString = false;
-            boolean escape = false;
-            boolean pendingSpace = false;
-            long trimmedLength = 0;
-            long length = 0;
-            while (true) {
-                if (pos >= limit && !fill()) {
-                    e.length = trimmedLength;
-                    e.truncated = inString || depth > 0;
-                    trim(e);
-                    state = STATE_DONE;
-                    return true;
-                }
-                int start = pos;
-                int end = limit;
-                byte[] b = buf;
-                int i = start;
-                boolean done = false;
-                for (; i < end; i++) {
-                    int c = b[i];
-                    if (c == '\n') {
-                        done = true;
-                        break;
-                    }
-                    if (inString) {
-                        if (!escape) {
-                            int j = plainRun(b, i, end, true);
-                            if (j > i) {
-                                trimmedLength = length + (j - start);
-                                i = j - 1;
-                                continue;
-                            }
-                        }
-                        if (escape) {
-                            escape = false;
-                        } else if (c == '\\') {
-                            escape = true;
-                        } else if (c == '"') {
-                            inString = false;
-                        }
-                        trimmedLength = length + (i - start) + 1;
-                        continue;
-                    }
-                    if (c == ' ' || c == '\r' || c == '\t') {
-                        pendingSpace = true;
-                        continue;
-                    }
-                    if (pendingSpace) {
-                        e.spaced = true;
-                        pendingSpace = false;
-                    }
-                    trimmedLength = length + (i - start) + 1;
-                    if (c == '"') {
-                        inString = true;
-                    } else if (c == '{' || c == '[') {
-                        depth++;
-                    } else if (c == '}' || c == ']') {
-                        if (depth > 0) {
-                            depth--;
-                        }
-                    }
-                }
-                keep(e, b, start, i - start, length);
-                length += i - start;
-                pos = done ? i + 1 : i;
-                if (done) {
-                    e.length = trimmedLength;
-                    trim(e);
-                    return true;
-                }
             }
         }
     }

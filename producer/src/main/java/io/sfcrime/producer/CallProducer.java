@@ -6,7 +6,6 @@ import io.sfcrime.common.Invalid;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -71,8 +70,8 @@ public final class CallProducer {
     private volatile boolean stopRequested;
     private boolean limitReached;
 
-    private final Callback sentCallback = this::onSent;
-    private final Callback deadLetterCallback = this::onDeadLettered;
+    private final Callback sentCallback;
+    private final Callback deadLetterCallback;
 
     public CallProducer(ProduceOptions options, Producer<String, byte[]> producer, InputSource source,
                         PrintWriter err, Clock clock) {
@@ -86,6 +85,8 @@ public final class CallProducer {
         this.invalidLog = new InvalidLog(clock, source.name());
         this.sourceHeader = new RecordHeader(DeadLetter.SOURCE, SOURCE.getBytes(StandardCharsets.UTF_8));
         this.originHeader = new RecordHeader(DeadLetter.ORIGIN, source.name().getBytes(StandardCharsets.UTF_8));
+        this.sentCallback = countingInto(sent, options.topic());
+        this.deadLetterCallback = countingInto(deadLettered, options.deadLetterTopic());
     }
 
     /** Asks the run to stop reading; it then flushes what it sent and returns its summary. Thread-safe. */
@@ -229,23 +230,16 @@ public final class CallProducer {
         }
     }
 
-    private void onSent(RecordMetadata metadata, Exception exception) {
-        if (exception == null) {
-            sent.increment();
-        } else {
-            failed.increment();
-            fail("delivery to " + options.topic() + " failed after retries: " + TopicSetup.rootMessage(exception));
-        }
-    }
-
-    private void onDeadLettered(RecordMetadata metadata, Exception exception) {
-        if (exception == null) {
-            deadLettered.increment();
-        } else {
-            failed.increment();
-            fail("delivery to " + options.deadLetterTopic() + " failed after retries: "
-                    + TopicSetup.rootMessage(exception));
-        }
+    /** Counts each record Kafka acknowledges on {@code topic}; a delivery that failed after retries stops the run. */
+    private Callback countingInto(LongAdder acknowledged, String topic) {
+        return (metadata, exception) -> {
+            if (exception == null) {
+                acknowledged.increment();
+            } else {
+                failed.increment();
+                fail("delivery to " + topic + " failed after retries: " + TopicSetup.rootMessage(exception));
+            }
+        };
     }
 
     /** The first failure stops the run: later records would only wait out the same timeout. */

@@ -3,7 +3,7 @@ package io.sfcrime.consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sfcrime.common.CallFields;
 import io.sfcrime.common.DeadLetter;
-import io.sfcrime.common.report.ReportCodec;
+import io.sfcrime.common.report.ReportField;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -61,12 +61,12 @@ final class TablePrinter implements RecordPrinter {
         JsonNode value = record.value() == null ? null : JsonPrinter.toJson(record.value());
         if (value != null && value.isObject()) {
             JsonNode type = value.get(CallFields.ORIGINAL_CRIME_TYPE_NAME);
-            JsonNode resultType = value.get(ReportCodec.CRIME_TYPE);
-            JsonNode count = value.get(ReportCodec.COUNT);
+            JsonNode resultType = value.get(ReportField.CRIME_TYPE.key());
+            JsonNode count = value.get(ReportField.COUNT.key());
             if (resultType != null && resultType.isTextual() && count != null && count.canConvertToLong()) {
                 String key = record.key() != null ? new String(record.key(), StandardCharsets.UTF_8)
-                        : value.path(ReportCodec.WINDOW_START).asText() + "|" + resultType.asText() + "|"
-                        + value.path(ReportCodec.DISPOSITION).asText();
+                        : value.path(ReportField.WINDOW_START.key()).asText() + "|" + resultType.asText() + "|"
+                        + value.path(ReportField.DISPOSITION.key()).asText();
                 resultRows.put(key, Map.entry(resultType.asText(), count.asLong()));
                 return;
             }

@@ -214,14 +214,14 @@ public final class CountsReport {
      */
     public List<String> differences(CountsReport actual, int limit) {
         List<String> out = new ArrayList<>();
-        compare(out, ReportCodec.INPUT_ROWS, inputRows(), actual.inputRows());
-        compare(out, ReportCodec.VALID_ROWS, validRows(), actual.validRows());
-        compare(out, ReportCodec.INVALID_ROWS, invalidRows(), actual.invalidRows());
-        compare(out, ReportCodec.LATE_ROWS_DROPPED, lateRowsDropped(), actual.lateRowsDropped());
-        table(out, ReportCodec.BY_TYPE, byType, actual.byType);
-        table(out, ReportCodec.BY_TYPE_DISPOSITION, byDisposition, actual.byDisposition);
+        compare(out, ReportField.INPUT_ROWS.key(), inputRows(), actual.inputRows());
+        compare(out, ReportField.VALID_ROWS.key(), validRows(), actual.validRows());
+        compare(out, ReportField.INVALID_ROWS.key(), invalidRows(), actual.invalidRows());
+        compare(out, ReportField.LATE_ROWS_DROPPED.key(), lateRowsDropped(), actual.lateRowsDropped());
+        table(out, ReportField.BY_WINDOW_CRIME_TYPE.key(), byType, actual.byType);
+        table(out, ReportField.BY_WINDOW_CRIME_TYPE_DISPOSITION.key(), byDisposition, actual.byDisposition);
         if (!new TreeMap<>(invalidByReason).equals(new TreeMap<>(actual.invalidByReason))) {
-            out.add(ReportCodec.INVALID_BY_REASON + ": expected " + new TreeMap<>(invalidByReason) + ", got "
+            out.add(ReportField.INVALID_BY_REASON.key() + ": expected " + new TreeMap<>(invalidByReason) + ", got "
                     + new TreeMap<>(actual.invalidByReason));
         }
         return out.size() <= limit ? out : new ArrayList<>(out.subList(0, limit));

@@ -16,30 +16,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.sfcrime.common.report.ReportField.BY_WINDOW_CRIME_TYPE;
+import static io.sfcrime.common.report.ReportField.BY_WINDOW_CRIME_TYPE_DISPOSITION;
+import static io.sfcrime.common.report.ReportField.COUNT;
+import static io.sfcrime.common.report.ReportField.CRIME_TYPE;
+import static io.sfcrime.common.report.ReportField.DISPOSITION;
+import static io.sfcrime.common.report.ReportField.DISPOSITION_DESCRIPTION;
+import static io.sfcrime.common.report.ReportField.INPUT_ROWS;
+import static io.sfcrime.common.report.ReportField.INVALID_BY_REASON;
+import static io.sfcrime.common.report.ReportField.INVALID_ROWS;
+import static io.sfcrime.common.report.ReportField.LATE_ROWS_DROPPED;
+import static io.sfcrime.common.report.ReportField.SETTINGS;
+import static io.sfcrime.common.report.ReportField.VALID_ROWS;
+import static io.sfcrime.common.report.ReportField.WINDOW_END;
+import static io.sfcrime.common.report.ReportField.WINDOW_START;
+
 /**
- * The report's JSON, written and read in one place: its field names are a contract (users, scripts, the benchmark
- * and the tests read them), and so are its bytes (indented with Jackson's default pretty printer, fields in the
- * order below, rows and maps in the order given). The row fields are also those of a result record's value.
+ * The report's JSON, written and read in one place: its field names ({@link ReportField}) are a contract, and so
+ * are its bytes (indented with Jackson's default pretty printer, fields in the order written below, rows and maps in
+ * the order given).
  */
 public final class ReportCodec {
-    public static final String INPUT_ROWS = "input_rows";
-    public static final String VALID_ROWS = "valid_rows";
-    public static final String INVALID_ROWS = "invalid_rows";
-    public static final String LATE_ROWS_DROPPED = "late_rows_dropped";
-    /** Counts by (window, crime type). */
-    public static final String BY_TYPE = "by_window_crime_type";
-    /** Counts by (window, crime type, disposition), with the disposition's description. */
-    public static final String BY_TYPE_DISPOSITION = "by_window_crime_type_disposition";
-    public static final String SETTINGS = "settings";
-    public static final String INVALID_BY_REASON = "invalid_by_reason";
-    // Fields of a row.
-    public static final String WINDOW_START = "window_start";
-    public static final String WINDOW_END = "window_end";
-    public static final String CRIME_TYPE = "crime_type";
-    public static final String DISPOSITION = "disposition";
-    public static final String DISPOSITION_DESCRIPTION = "disposition_description";
-    public static final String COUNT = "count";
-
     private ReportCodec() {
     }
 
@@ -64,34 +61,34 @@ public final class ReportCodec {
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
-            g.writeNumberField(INPUT_ROWS, totals.inputRows());
-            g.writeNumberField(VALID_ROWS, totals.validRows());
-            g.writeNumberField(INVALID_ROWS, totals.invalidRows());
-            g.writeNumberField(LATE_ROWS_DROPPED, totals.lateRowsDropped());
-            g.writeArrayFieldStart(BY_TYPE);
+            g.writeNumberField(INPUT_ROWS.key(), totals.inputRows());
+            g.writeNumberField(VALID_ROWS.key(), totals.validRows());
+            g.writeNumberField(INVALID_ROWS.key(), totals.invalidRows());
+            g.writeNumberField(LATE_ROWS_DROPPED.key(), totals.lateRowsDropped());
+            g.writeArrayFieldStart(BY_WINDOW_CRIME_TYPE.key());
             for (Row r : byType) {
                 g.writeStartObject();
                 windowAndType(g, r);
-                g.writeNumberField(COUNT, r.count());
+                g.writeNumberField(COUNT.key(), r.count());
                 g.writeEndObject();
             }
             g.writeEndArray();
-            g.writeArrayFieldStart(BY_TYPE_DISPOSITION);
+            g.writeArrayFieldStart(BY_WINDOW_CRIME_TYPE_DISPOSITION.key());
             for (Row r : byDisposition) {
                 g.writeStartObject();
                 windowAndType(g, r);
-                g.writeStringField(DISPOSITION, r.disposition());
-                g.writeStringField(DISPOSITION_DESCRIPTION, r.description());
-                g.writeNumberField(COUNT, r.count());
+                g.writeStringField(DISPOSITION.key(), r.disposition());
+                g.writeStringField(DISPOSITION_DESCRIPTION.key(), r.description());
+                g.writeNumberField(COUNT.key(), r.count());
                 g.writeEndObject();
             }
             g.writeEndArray();
-            g.writeObjectFieldStart(SETTINGS);
+            g.writeObjectFieldStart(SETTINGS.key());
             for (Map.Entry<String, String> e : settings.entrySet()) {
                 g.writeStringField(e.getKey(), e.getValue());
             }
             g.writeEndObject();
-            g.writeObjectFieldStart(INVALID_BY_REASON);
+            g.writeObjectFieldStart(INVALID_BY_REASON.key());
             for (Map.Entry<String, Long> e : invalidByReason.entrySet()) {
                 g.writeNumberField(e.getKey(), e.getValue());
             }
@@ -101,27 +98,27 @@ public final class ReportCodec {
     }
 
     private static void windowAndType(JsonGenerator g, Row r) throws IOException {
-        g.writeStringField(WINDOW_START, r.windowStart());
-        g.writeStringField(WINDOW_END, r.windowEnd());
-        g.writeStringField(CRIME_TYPE, r.crimeType());
+        g.writeStringField(WINDOW_START.key(), r.windowStart());
+        g.writeStringField(WINDOW_END.key(), r.windowEnd());
+        g.writeStringField(CRIME_TYPE.key(), r.crimeType());
     }
 
     /**
      * Reads a report as written above. {@code source} names it in errors. A report without
-     * {@value #INVALID_BY_REASON} or {@value #SETTINGS} reads with them empty.
+     * {@code invalid_by_reason} or {@code settings} reads with them empty.
      */
     public static CountsReport read(JsonNode root, String source) {
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("report " + source + " is not a JSON object");
         }
-        List<Row> byType = rows(root, BY_TYPE, false, source);
-        List<Row> byDisposition = rows(root, BY_TYPE_DISPOSITION, true, source);
-        Totals totals = new Totals(number(root, INPUT_ROWS, source), number(root, VALID_ROWS, source),
-                number(root, INVALID_ROWS, source), number(root, LATE_ROWS_DROPPED, source));
+        List<Row> byType = rows(root, BY_WINDOW_CRIME_TYPE.key(), false, source);
+        List<Row> byDisposition = rows(root, BY_WINDOW_CRIME_TYPE_DISPOSITION.key(), true, source);
+        Totals totals = new Totals(number(root, INPUT_ROWS.key(), source), number(root, VALID_ROWS.key(), source),
+                number(root, INVALID_ROWS.key(), source), number(root, LATE_ROWS_DROPPED.key(), source));
         Map<String, String> settings = new LinkedHashMap<>();
-        root.path(SETTINGS).fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
+        root.path(SETTINGS.key()).fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
         Map<String, Long> reasons = new LinkedHashMap<>();
-        root.path(INVALID_BY_REASON).fields().forEachRemaining(e -> reasons.put(e.getKey(), e.getValue().asLong()));
+        root.path(INVALID_BY_REASON.key()).fields().forEachRemaining(e -> reasons.put(e.getKey(), e.getValue().asLong()));
         return new CountsReport(totals, byType, byDisposition, settings, reasons);
     }
 
@@ -141,13 +138,13 @@ public final class ReportCodec {
         List<Row> rows = new ArrayList<>(array.size());
         int i = 0;
         for (JsonNode r : array) {
-            JsonNode count = r.get(COUNT);
+            JsonNode count = r.get(COUNT.key());
             if (count == null || !count.canConvertToLong()) {
                 throw new IllegalArgumentException("report " + source + ": " + field + "[" + i + "] has no count");
             }
-            rows.add(new Row(text(r, WINDOW_START), text(r, WINDOW_END), text(r, CRIME_TYPE),
-                    withDisposition ? text(r, DISPOSITION) : null,
-                    withDisposition ? text(r, DISPOSITION_DESCRIPTION) : null, count.asLong()));
+            rows.add(new Row(text(r, WINDOW_START.key()), text(r, WINDOW_END.key()), text(r, CRIME_TYPE.key()),
+                    withDisposition ? text(r, DISPOSITION.key()) : null,
+                    withDisposition ? text(r, DISPOSITION_DESCRIPTION.key()) : null, count.asLong()));
             i++;
         }
         return rows;

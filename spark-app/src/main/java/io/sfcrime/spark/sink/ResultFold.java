@@ -2,7 +2,7 @@ package io.sfcrime.spark.sink;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sfcrime.common.Json;
-import io.sfcrime.common.report.ReportCodec;
+import io.sfcrime.common.report.ReportField;
 import io.sfcrime.spark.config.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,10 +43,10 @@ public final class ResultFold {
         Result held = latest.get(key);
         if (held == null || batch >= held.batchId()) {
             latest.put(key, new Result(text(value, ResultRecords.FIELD_AGGREGATION),
-                    text(value, ReportCodec.WINDOW_START), text(value, ReportCodec.WINDOW_END),
-                    value.path(ResultRecords.FIELD_WINDOW_START_MS).asLong(), text(value, ReportCodec.CRIME_TYPE),
-                    text(value, ReportCodec.DISPOSITION), text(value, ReportCodec.DISPOSITION_DESCRIPTION),
-                    text(value, ResultRecords.FIELD_NAME), value.path(ReportCodec.COUNT).asLong(), batch));
+                    text(value, ReportField.WINDOW_START.key()), text(value, ReportField.WINDOW_END.key()),
+                    value.path(ResultRecords.FIELD_WINDOW_START_MS).asLong(), text(value, ReportField.CRIME_TYPE.key()),
+                    text(value, ReportField.DISPOSITION.key()), text(value, ReportField.DISPOSITION_DESCRIPTION.key()),
+                    text(value, ResultRecords.FIELD_NAME), value.path(ReportField.COUNT.key()).asLong(), batch));
         }
     }
 

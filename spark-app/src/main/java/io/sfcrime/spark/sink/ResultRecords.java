@@ -1,6 +1,6 @@
 package io.sfcrime.spark.sink;
 
-import io.sfcrime.common.report.ReportCodec;
+import io.sfcrime.common.report.ReportField;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -51,18 +51,18 @@ public final class ResultRecords {
         Column isWindow = col(LEVEL).notEqual(COUNTER);
         Column key = to_json(array(col(LEVEL), date_format(col(WINDOW_START), WITH_OFFSET), col(CRIME_TYPE),
                 col(DISPOSITION)));
-        // The value's row fields are named as in the report (common's ReportCodec).
+        // The value's row fields are named as in the report (common's ReportField).
         Column value = to_json(struct(
                 col(LEVEL).as(FIELD_AGGREGATION),
-                when(isWindow, date_format(col(WINDOW_START), LOCAL)).as(ReportCodec.WINDOW_START),
-                when(isWindow, date_format(col(WINDOW_END), LOCAL)).as(ReportCodec.WINDOW_END),
+                when(isWindow, date_format(col(WINDOW_START), LOCAL)).as(ReportField.WINDOW_START.key()),
+                when(isWindow, date_format(col(WINDOW_END), LOCAL)).as(ReportField.WINDOW_END.key()),
                 when(isWindow, unix_millis(col(WINDOW_START))).as(FIELD_WINDOW_START_MS),
-                when(isWindow, col(CRIME_TYPE)).as(ReportCodec.CRIME_TYPE),
-                when(col(LEVEL).equalTo(BY_TYPE_DISPOSITION), col(DISPOSITION)).as(ReportCodec.DISPOSITION),
+                when(isWindow, col(CRIME_TYPE)).as(ReportField.CRIME_TYPE.key()),
+                when(col(LEVEL).equalTo(BY_TYPE_DISPOSITION), col(DISPOSITION)).as(ReportField.DISPOSITION.key()),
                 when(col(LEVEL).equalTo(BY_TYPE_DISPOSITION), col(DISPOSITION_DESCRIPTION))
-                        .as(ReportCodec.DISPOSITION_DESCRIPTION),
+                        .as(ReportField.DISPOSITION_DESCRIPTION.key()),
                 when(isWindow.unary_$bang(), col(CRIME_TYPE)).as(FIELD_NAME),
-                col(COUNT).as(ReportCodec.COUNT),
+                col(COUNT).as(ReportField.COUNT.key()),
                 lit(batchId).as(FIELD_BATCH_ID),
                 lit(queryId).as(FIELD_QUERY_ID)));
         return described.select(key.as("key"), value.as("value"), col(LEVEL), col(CRIME_TYPE), col(COUNT),

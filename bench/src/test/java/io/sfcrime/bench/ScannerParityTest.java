@@ -61,7 +61,7 @@ class ScannerParityTest {
         assertThat(mismatches).isEmpty();
         assertThat(threeWay).isGreaterThan(180);
         assertThat(invalid).isGreaterThan(100);
-        assertThat(ceiling.invalid()).isEqualTo(invalid);
+        assertThat(ceiling.report().invalidRows()).isEqualTo(invalid);
     }
 
     /**

@@ -76,18 +76,6 @@ public final class CallCounter {
         return null;
     }
 
-    public long input() {
-        return input;
-    }
-
-    public long valid() {
-        return valid;
-    }
-
-    public long invalid() {
-        return invalid;
-    }
-
     /** Rows that some batching could drop as late; 0 means the expected late count is exactly 0. */
     public long lateHazard() {
         return lateHazard;
@@ -97,15 +85,11 @@ public final class CallCounter {
         return counts.size();
     }
 
-    public Map<String, Long> invalidByReason() {
-        Map<String, Long> m = new TreeMap<>();
-        invalidByReason.forEach((k, v) -> m.put(k, v[0]));
-        return m;
-    }
-
     /** The counts so far in the report shape of spark-app, with the radio-code join applied. */
     public CountsReport report() {
-        CountsReport.Builder b = CountsReport.builder(input, valid, invalid, 0).invalidByReason(invalidByReason());
+        Map<String, Long> reasons = new TreeMap<>();
+        invalidByReason.forEach((k, v) -> reasons.put(k, v[0]));
+        CountsReport.Builder b = CountsReport.builder(input, valid, invalid, 0).invalidByReason(reasons);
         Map<String, String> described = new HashMap<>();
         counts.forEach((k, cell) -> {
             String description = k.disposition == null ? null

@@ -3,6 +3,7 @@ package io.sfcrime.bench.ceiling;
 import io.sfcrime.bench.Results;
 import io.sfcrime.bench.Stats;
 import io.sfcrime.common.RadioCodes;
+import io.sfcrime.common.report.CountsReport;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningFile;
 import io.sfcrime.common.tuning.TuningKeys;
@@ -70,18 +71,19 @@ public final class CeilingMain implements Callable<Integer> {
         try (KafkaConsumer<byte[], byte[]> consumer = CeilingClients.newConsumer(bootstrap)) {
             timing = Ceiling.drain(consumer, topic, counter);
         }
-        counter.report().write(report);
+        CountsReport counts = counter.report();
+        counts.write(report);
         List<Double> rates = timing.chunkRates();
         List<Double> steady = rates.size() > 1 ? rates.subList(1, rates.size()) : rates;
         // Too few records for two chunks: the whole drain is the only honest number.
         double median = steady.isEmpty() ? timing.rowsPerSecond() : Stats.median(steady);
         Files.createDirectories(timingJson.toAbsolutePath().getParent());
         Results.MAPPER.writeValue(timingJson.toFile(), new Timing(timing.records(), timing.bytes(),
-                timing.nanos() / 1e9, timing.rowsPerSecond(), median, timing.chunk(), rates, counter.valid(),
-                counter.invalid(), counter.lateHazard(), counter.distinctKeys(), counter.invalidByReason()));
+                timing.nanos() / 1e9, timing.rowsPerSecond(), median, timing.chunk(), rates, counts.validRows(),
+                counts.invalidRows(), counter.lateHazard(), counter.distinctKeys(), counts.invalidByReason()));
         System.err.printf("ceiling: %d records (%d valid, %d invalid) in %.2f s: %.0f rows/s overall, %.0f median%n",
-                timing.records(), counter.valid(), counter.invalid(), timing.nanos() / 1e9, timing.rowsPerSecond(),
-                median);
+                timing.records(), counts.validRows(), counts.invalidRows(), timing.nanos() / 1e9,
+                timing.rowsPerSecond(), median);
         return 0;
     }
 }

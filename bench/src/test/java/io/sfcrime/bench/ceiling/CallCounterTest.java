@@ -65,7 +65,7 @@ class CallCounterTest {
                 expected.merge(code, 1L, Long::sum);
             }
         }
-        assertThat(counter.invalidByReason()).isEqualTo(expected);
+        assertThat(counter.report().invalidByReason()).isEqualTo(expected);
         assertThat(expected.keySet()).contains(Invalid.MALFORMED_JSON, Invalid.MISSING_FIELD,
                 Invalid.UNPARSEABLE_DATE_TIME, Invalid.ZONED_DATE_TIME, Invalid.NOT_AN_OBJECT, Invalid.WRONG_TYPE,
                 Invalid.INVALID_UTF8);
@@ -119,7 +119,7 @@ class CallCounterTest {
         c.accept(record("4", "A", "2019-01-01T13:00:00", "ADV"));
         c.accept(record("5", "A", "2019-01-01T10:59:59", "ADV"));
         assertThat(c.lateHazard()).isEqualTo(2);
-        assertThat(c.valid()).isEqualTo(5);
+        assertThat(c.report().validRows()).isEqualTo(5);
     }
 
     @Test

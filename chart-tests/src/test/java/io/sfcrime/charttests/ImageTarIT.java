@@ -70,11 +70,12 @@ class ImageTarIT {
         assertThat(config.get("Labels").path("org.opencontainers.image.version").asText()).isEqualTo(projectVersion());
         assertThat(config.get("Labels").path("io.sfcrime.main-class").asText()).isEqualTo(mainClass);
 
-        // The layers: the entrypoint is executable, uid 185 has a passwd entry (Hadoop's login needs one),
-        // the sample data is baked in, and a shell exists for the entrypoint.
+        // The layers: the entrypoint is executable with the Java 17 argument file beside it, uid 185 has a passwd
+        // entry (Hadoop's login needs one), the sample data is baked in, and a shell exists for the entrypoint.
         assertThat(manifest.get("Layers")).hasSizeGreaterThan(1);
         assertThat(modes.get("opt/sfcrime/entrypoint.sh")).as("entrypoint mode").isNotNull()
                 .satisfies(m -> assertThat(m & 0111).as("executable bits").isEqualTo(0111));
+        assertThat(modes).containsKey("opt/sfcrime/spark-java17.args");
         assertThat(modes).containsKey("opt/sfcrime/data/radio_code.json");
         assertThat(modes).as("a shell for the entrypoint").containsAnyOf(Map.entry("usr/bin/bash", 0755),
                 Map.entry("bin/bash", 0755));

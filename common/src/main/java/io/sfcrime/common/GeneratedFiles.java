@@ -18,19 +18,15 @@ import java.util.function.UnaryOperator;
 
 /**
  * Every file, or marked region of a file, written from a declaration in code: the tuning file and reference, the
- * chart's tuning defaults and their schema (from {@code TuningKeys}), and the Java 17 flags of the launchers, the
- * image entrypoint and the tests (from {@link SparkJavaFlags}). {@code make docs} runs {@link #main} to rewrite them;
+ * chart's tuning defaults and their schema (from {@code TuningKeys}), and the Java 17 flags (from
+ * {@link SparkJavaFlags}) as the argument file of the launchers and the image entrypoint and in the tests' argLine. {@code make docs} runs {@link #main} to rewrite them;
  * {@code GeneratedFilesTest} fails when a committed one is stale. A region sits between a line holding
  * {@value #BEGIN} and one holding {@value #END}; everything outside it is left as written by hand.
  */
 public final class GeneratedFiles {
     public static final String BEGIN = "BEGIN GENERATED";
     public static final String END = "END GENERATED";
-    public static final String CHART_VALUES = "helm/sf-crime-streaming/values.yaml";
-    public static final String CHART_SCHEMA = "helm/sf-crime-streaming/values.schema.json";
-    public static final String LAUNCHER_LIB = "bin/lib.sh";
-    public static final String ENTRYPOINT = "container/jib-root/opt/sfcrime/entrypoint.sh";
-    public static final String ROOT_POM = "pom.xml";
+    private static final String CHART_SCHEMA = "helm/sf-crime-streaming/values.schema.json";
 
     /** A file (by its path from the project root) and how its generated part follows from its current text. */
     public record Generated(String path, UnaryOperator<String> update) {
@@ -39,14 +35,11 @@ public final class GeneratedFiles {
     public static final List<Generated> ALL = List.of(
             new Generated(TuningDocs.TUNING_FILE, current -> TuningDocs.tuningYaml()),
             new Generated(TuningDocs.REFERENCE_FILE, current -> TuningDocs.referenceMarkdown()),
-            new Generated(CHART_VALUES, current -> region(CHART_VALUES, current, "  # ", "",
-                    "io.sfcrime.common.tuning.TuningKeys", ChartTuning.valuesLines())),
+            shellRegion("helm/sf-crime-streaming/values.yaml", "io.sfcrime.common.tuning.TuningKeys",
+                    ChartTuning.valuesLines()),
             new Generated(CHART_SCHEMA, GeneratedFiles::chartSchema),
-            new Generated(LAUNCHER_LIB, current -> region(LAUNCHER_LIB, current, "  # ", "",
-                    "io.sfcrime.common.SparkJavaFlags", indented(SparkJavaFlags.FLAGS))),
-            new Generated(ENTRYPOINT, current -> region(ENTRYPOINT, current, "  # ", "",
-                    "io.sfcrime.common.SparkJavaFlags", indented(SparkJavaFlags.FLAGS))),
-            new Generated(ROOT_POM, current -> region(ROOT_POM, current, "    <!-- ", " -->",
+            new Generated(SparkJavaFlags.ARGUMENT_FILE, current -> SparkJavaFlags.argumentFile()),
+            new Generated("pom.xml", current -> region("pom.xml", current, "    <!-- ", " -->",
                     "io.sfcrime.common.SparkJavaFlags", List.of("    <spark.java17.flags>"
                             + String.join(" ", SparkJavaFlags.FLAGS) + "</spark.java17.flags>"))));
 
@@ -101,8 +94,9 @@ public final class GeneratedFiles {
         return String.join("\n", out);
     }
 
-    private static List<String> indented(List<String> words) {
-        return words.stream().map(w -> "  " + w).toList();
+    /** A region of a file whose comments start with {@code #} (shell, YAML), inside a two-space indented block. */
+    private static Generated shellRegion(String path, String source, List<String> body) {
+        return new Generated(path, current -> region(path, current, "  # ", "", source, body));
     }
 
     /** The schema with its {@code tuning} property replaced; the rest keeps its bytes (same layout as written). */

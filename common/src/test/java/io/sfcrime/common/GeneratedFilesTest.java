@@ -70,14 +70,19 @@ class GeneratedFilesTest {
     }
 
     @Test
-    void theLaunchersAndTheEntrypointPassExactlyTheDeclaredFlags() throws Exception {
-        // The generated lines sit inside bash array literals, between comment lines: bash must see only the flags.
+    void theLaunchersAndTheEntrypointPassTheFlagsThroughOneArgumentFileThatJavaAccepts() throws Exception {
+        Path args = ROOT.resolve(SparkJavaFlags.ARGUMENT_FILE).toAbsolutePath().normalize();
         assertThat(bash("source bin/lib.sh && printf '%s\\n' \"${SPARK_JAVA17_FLAGS[@]}\""))
-                .isEqualTo(SparkJavaFlags.FLAGS);
-        String entrypoint = Files.readString(ROOT.resolve(GeneratedFiles.ENTRYPOINT));
-        int start = entrypoint.indexOf("java17_flags=(");
-        String array = entrypoint.substring(start, entrypoint.indexOf("\n)\n", start) + 2);
-        assertThat(bash(array + "\nprintf '%s\\n' \"${java17_flags[@]}\"")).isEqualTo(SparkJavaFlags.FLAGS);
+                .containsExactly("@" + ROOT.toAbsolutePath().normalize().resolve(SparkJavaFlags.ARGUMENT_FILE));
+        Path entrypoint = args.resolveSibling("entrypoint.sh");
+        assertThat(Files.readString(entrypoint)).contains("java17_flags=(\"@$(cd \"$(dirname \"${BASH_SOURCE[0]}\")\" && pwd)/"
+                + args.getFileName() + "\")");
+        // The launcher reads the file as its own arguments: comments skipped, every flag applied.
+        Process java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + args, "-XshowSettings:properties", "-version").redirectErrorStream(true).start();
+        String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(java.waitFor()).as(out).isZero();
+        assertThat(out).contains("jdk.reflect.useDirectMethodHandle = false");
     }
 
     private static List<String> bash(String script) throws Exception {

@@ -91,6 +91,19 @@ public class KafkaLocalExtension implements BeforeAllCallback, AfterAllCallback,
         return withJvmOptions(List.of(options));
     }
 
+    /**
+     * Fixed ports instead of free ones, for callers whose clients are configured before the broker starts (the
+     * e2e rig's pods get the address from rendered values); a port in use is then an error, not a retry.
+     */
+    public synchronized KafkaLocalExtension withPorts(int brokerPort, int kraftControllerPort) {
+        if (port != 0) {
+            throw new IllegalStateException("ports are chosen already: " + port + ", " + controllerPort);
+        }
+        port = brokerPort;
+        controllerPort = kraftControllerPort;
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         start();

@@ -1,5 +1,6 @@
 {{/* Executor pod template (spark.kubernetes.executor.podTemplateFile): Spark fills in image, env, resources and
-     owner reference; the template adds what Spark has no setting for: security contexts, scratch volumes, labels. */}}
+     owner reference; the template adds what Spark has no setting for: security contexts, scratch volumes, labels,
+     the checkpoint and the placement the checkpoint's access mode needs. */}}
 {{- define "sfcs.executorPodTemplate" -}}
 apiVersion: v1
 kind: Pod
@@ -11,7 +12,11 @@ spec:
   automountServiceAccountToken: false
   securityContext:
     {{- include "sfcs.podSecurityContext" . | nindent 4 }}
-  {{- include "sfcs.scheduling" . | nindent 2 }}
+  {{- include "sfcs.placement" . | nindent 2 }}
+  {{- with include "sfcs.executorAffinity" . }}
+  affinity:
+    {{- . | nindent 4 }}
+  {{- end }}
   containers:
     - name: spark-kubernetes-executor
       securityContext:
@@ -23,6 +28,10 @@ spec:
         # emptyDir at the same path (which the API server would reject as a duplicate mount).
         - name: spark-local-dir-1
           mountPath: /var/spark/scratch
+        # Executors write the aggregation state themselves (<checkpoint>/<query>/state/...): the same claim at the
+        # same path as the driver's, or the first stateful batch fails on every executor.
+        - name: checkpoint
+          mountPath: {{ include "sfcs.checkpointPath" . }}
   volumes:
     - name: tmp
       emptyDir:
@@ -30,4 +39,7 @@ spec:
     - name: spark-local-dir-1
       emptyDir:
         sizeLimit: {{ .Values.spark.scratchSize }}
+    - name: checkpoint
+      persistentVolumeClaim:
+        claimName: {{ include "sfcs.checkpointClaim" . }}
 {{- end -}}

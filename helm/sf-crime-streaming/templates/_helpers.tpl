@@ -135,7 +135,8 @@ seccompProfile:
   type: RuntimeDefault
 {{- end -}}
 
-{{- define "sfcs.scheduling" -}}
+{{/* Where a pod may run and what it pulls with: nodeSelector, tolerations, pull Secrets (no affinity). */}}
+{{- define "sfcs.placement" -}}
 {{- with .Values.nodeSelector }}
 nodeSelector:
   {{- toYaml . | nindent 2 }}
@@ -144,16 +145,39 @@ nodeSelector:
 tolerations:
   {{- toYaml . | nindent 2 }}
 {{- end }}
-{{- with .Values.affinity }}
-affinity:
-  {{- toYaml . | nindent 2 }}
-{{- end }}
 {{- with .Values.image.pullSecrets }}
 imagePullSecrets:
 {{- range . }}
   - name: {{ . }}
 {{- end }}
 {{- end }}
+{{- end -}}
+
+{{- define "sfcs.scheduling" -}}
+{{- include "sfcs.placement" . }}
+{{- with .Values.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/* The checkpoint: one claim, mounted at the same path by the driver and by every executor. */}}
+{{- define "sfcs.checkpointClaim" -}}{{ include "sfcs.fullname" . }}-checkpoint{{- end -}}
+{{- define "sfcs.checkpointPath" -}}/var/spark/checkpoint{{- end -}}
+
+{{/* Executors' affinity: the chart's affinity, plus with a ReadWriteOnce checkpoint a required pod affinity to the
+     driver's node, the only node where that claim can be mounted. Output: an affinity object, or nothing. */}}
+{{- define "sfcs.executorAffinity" -}}
+{{- $affinity := deepCopy (default dict .Values.affinity) -}}
+{{- if eq .Values.spark.checkpoint.accessMode "ReadWriteOnce" -}}
+{{- $podAffinity := default dict (get $affinity "podAffinity") -}}
+{{- $required := default list (get $podAffinity "requiredDuringSchedulingIgnoredDuringExecution") -}}
+{{- $driver := dict "matchLabels" (fromYaml (include "sfcs.selectorLabels" (list . "driver"))) -}}
+{{- $term := dict "labelSelector" $driver "topologyKey" "kubernetes.io/hostname" -}}
+{{- $_ := set $podAffinity "requiredDuringSchedulingIgnoredDuringExecution" (append $required $term) -}}
+{{- $_ := set $affinity "podAffinity" $podAffinity -}}
+{{- end -}}
+{{- with $affinity }}{{ toYaml . }}{{ end -}}
 {{- end -}}
 
 {{/* Object names. */}}
@@ -227,3 +251,4 @@ imagePullSecrets:
     - {port: 53, protocol: UDP}
     - {port: 53, protocol: TCP}
 {{- end -}}
+

@@ -54,16 +54,17 @@ done
 
 if [[ " ${SMOKE_MODULES:-spark-app} " == *" spark-app "* ]]; then
   # The chart hands the driver its Spark settings as a properties file; the entrypoint must pass each as -D.
-  printf 'spark.master=k8s://https://kubernetes.default.svc\n# comment\nspark.driver.port=7078\n' > "$WORK/spark.properties"
+  printf 'spark.master=k8s://https://kubernetes.default.svc\n# comment\nspark.driver.port=7078\nspark.driver.memory=640m\n' \
+    > "$WORK/spark.properties"
   chmod 0644 "$WORK/spark.properties"
   out="$(run -v "$WORK/spark.properties:/etc/sfcrime/spark/spark.properties:ro" -e ENTRYPOINT_DEBUG=true \
     -e SPARK_CONF_FILE=/etc/sfcrime/spark/spark.properties -e SPARK_DRIVER_POD_NAME=driver-0 \
     "$PREFIX/spark-app:$TAG" --help 2>&1)" || fail "spark-app --help with SPARK_CONF_FILE failed: $out"
   for want in -Dspark.master=k8s://https://kubernetes.default.svc -Dspark.driver.port=7078 \
-      -Dspark.kubernetes.driver.pod.name=driver-0 io.sfcrime.spark.app.SparkApp; do
+      -Dspark.kubernetes.driver.pod.name=driver-0 -Xmx640m io.sfcrime.spark.app.SparkApp; do
     grep -q -- "$want" <<< "$out" || fail "entrypoint did not pass $want: $(head -3 <<< "$out")"
   done
-  step "entrypoint turns SPARK_CONF_FILE and the downward-API pod name into Spark system properties"
+  step "entrypoint turns SPARK_CONF_FILE and the downward-API pod name into Spark system properties, spark.driver.memory into -Xmx"
 fi
 
 step "starting kafka-local on 127.0.0.1:$PORT"

@@ -206,6 +206,7 @@ affinity:
   "spark.kubernetes.executor.request.cores" .Values.spark.executor.requestCores
   "spark.kubernetes.executor.limit.cores" .Values.spark.executor.limitCores
   "spark.executor.memoryOverhead" .Values.spark.executor.memoryOverhead
+  "spark.driver.memory" .Values.spark.driver.memory
   "spark.kubernetes.driver.reusePersistentVolumeClaim" "false"
   "spark.kubernetes.driver.ownPersistentVolumeClaim" "false"
   "spark.driver.host" (printf "%s.%s.svc.cluster.local" (include "sfcs.driverHeadless" .) $ns)
@@ -252,3 +253,28 @@ affinity:
     - {port: 53, protocol: TCP}
 {{- end -}}
 
+{{/* Sizes in MiB, for checks: a Kubernetes quantity (1536Mi, 1.5Gi, 2G; "m" is milli) and a JVM size (1g, 1536m). */}}
+{{- define "sfcs.quantityMiB" -}}
+{{- $m := regexFind "^[0-9.]+" (toString .) -}}
+{{- $unit := trimPrefix $m (toString .) -}}
+{{- $factor := get (dict "" 0.00000095367431640625 "Ki" 0.0009765625 "Mi" 1.0 "Gi" 1024.0 "Ti" 1048576.0
+  "k" 0.0009536743164 "M" 0.95367431640625 "G" 953.67431640625 "T" 953674.31640625 "m" 0.00000000095367431640625) $unit -}}
+{{- if not $factor }}{{ fail (printf "cannot read the memory quantity %v" .) }}{{ end -}}
+{{- mulf (float64 $m) $factor -}}
+{{- end -}}
+
+{{- define "sfcs.jvmMiB" -}}
+{{- $n := regexFind "^[0-9]+" (toString .) -}}
+{{- $unit := lower (trimPrefix $n (toString .)) -}}
+{{- mulf (float64 $n) (get (dict "k" 0.0009765625 "m" 1.0 "g" 1024.0) $unit) -}}
+{{- end -}}
+
+{{/* The driver's container must hold its heap plus what Spark reserves off-heap: max(384 MiB, 10% of the heap). */}}
+{{- define "sfcs.checkDriverMemory" -}}
+{{- $heap := include "sfcs.jvmMiB" .Values.spark.driver.memory | float64 -}}
+{{- $limit := include "sfcs.quantityMiB" .Values.spark.driver.resources.limits.memory | float64 -}}
+{{- $overhead := maxf 384.0 (mulf $heap 0.1) -}}
+{{- if gt (addf $heap $overhead) $limit -}}
+{{- fail (printf "spark.driver.memory (%s) plus the off-heap overhead (%.0fMi: max(384Mi, 10%% of the heap)) does not fit in spark.driver.resources.limits.memory (%v): raise the limit or lower the heap" .Values.spark.driver.memory $overhead .Values.spark.driver.resources.limits.memory) -}}
+{{- end -}}
+{{- end -}}

@@ -10,7 +10,9 @@
 #
 # Java options come from JAVA_OPTS; the driver also gets every key=value line of SPARK_CONF_FILE as a Java system
 # property (SparkConf reads spark.* system properties), which is how the chart hands Spark its settings without
-# spark-submit. Spark on Java 17 needs the --add-opens of spark-java17.args in every JVM, driver and executors alike.
+# spark-submit. The driver's JVM is already running when Spark reads spark.driver.memory, so, as spark-submit's
+# launcher does, the entrypoint turns that setting (from SPARK_CONF_FILE, or the --properties-file of `driver`) into
+# -Xmx. Spark on Java 17 needs the --add-opens of spark-java17.args in every JVM, driver and executors alike.
 set -euo pipefail
 
 app_home="${APP_HOME:-/app}"
@@ -38,6 +40,15 @@ classpath="${SPARK_EXTRA_CLASSPATH:+$SPARK_EXTRA_CLASSPATH:}$classpath"
 
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 read -r -a java_opts <<< "${JAVA_OPTS:-}"
+
+# -Xmx from spark.driver.memory in a properties file (key=value or key:value lines), if it sets one.
+driver_heap() {
+  local file="$1" memory
+  [[ -r "$file" ]] || return 0
+  memory="$(sed -n 's/^[[:space:]]*spark\.driver\.memory[[:space:]]*[=:][[:space:]]*\([^[:space:]]*\).*/\1/p' "$file" | tail -1)"
+  [[ -n "$memory" ]] && echo "-Xmx$memory"
+  return 0
+}
 
 require() {
   local missing=()
@@ -84,14 +95,23 @@ case "${1:-}" in
       echo "entrypoint: this image has no Spark; the driver runs from the spark-app image" >&2
       exit 64
     fi
-    cmd=("$java_bin" "${java17_flags[@]}" "${java_opts[@]}" -cp "$classpath" org.apache.spark.deploy.SparkSubmit
+    heap=()
+    for ((i = 1; i < $#; i++)); do
+      if [[ "${!i}" == --properties-file ]]; then
+        next=$((i + 1))
+        read -r -a heap <<< "$(driver_heap "${!next}")"
+      fi
+    done
+    cmd=("$java_bin" "${java17_flags[@]}" "${heap[@]}" "${java_opts[@]}" -cp "$classpath" org.apache.spark.deploy.SparkSubmit
       --conf "spark.driver.bindAddress=${SPARK_DRIVER_BIND_ADDRESS:-0.0.0.0}" --deploy-mode client "$@")
     ;;
   *)
     main="${APP_MAIN_CLASS:?entrypoint: APP_MAIN_CLASS is not set in this image}"
     conf_opts=()
+    heap=()
     if [[ -n "${SPARK_CONF_FILE:-}" ]]; then
       [[ -r "$SPARK_CONF_FILE" ]] || { echo "entrypoint: SPARK_CONF_FILE=$SPARK_CONF_FILE is not readable" >&2; exit 64; }
+      read -r -a heap <<< "$(driver_heap "$SPARK_CONF_FILE")"
       while IFS= read -r line || [[ -n "$line" ]]; do
         line="${line#"${line%%[![:space:]]*}"}"
         [[ -z "$line" || "$line" == \#* ]] && continue
@@ -101,7 +121,7 @@ case "${1:-}" in
     # Values only the pod knows at run time (downward API), as Spark's own driver entrypoint passes them.
     [[ -n "${SPARK_DRIVER_POD_NAME:-}" ]] && conf_opts+=("-Dspark.kubernetes.driver.pod.name=$SPARK_DRIVER_POD_NAME")
     [[ -n "${SPARK_DRIVER_BIND_ADDRESS:-}" ]] && conf_opts+=("-Dspark.driver.bindAddress=$SPARK_DRIVER_BIND_ADDRESS")
-    cmd=("$java_bin" "${java17_flags[@]}" "${java_opts[@]}" "${conf_opts[@]}" -cp "$classpath" "$main" "$@")
+    cmd=("$java_bin" "${java17_flags[@]}" "${heap[@]}" "${java_opts[@]}" "${conf_opts[@]}" -cp "$classpath" "$main" "$@")
     ;;
 esac
 

@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.sfcrime.charttests.e2e.Scheduler;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
 import java.util.Map;
@@ -23,9 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Where the checkpoint lives. Executors write the aggregation state into the checkpoint themselves, so they mount
- * the driver's claim at the driver's path, and with a ReadWriteOnce claim they must run on the driver's node.
- * {@code make e2e} runs it.
+ * Where the checkpoint lives and how big the driver's heap is. Executors write the aggregation state into the
+ * checkpoint themselves, so they mount the driver's claim at the driver's path, and with a ReadWriteOnce claim they
+ * must run on the driver's node; the driver's heap is {@code spark.driver.memory}, handed to the image as a Spark
+ * setting (the entrypoint makes it -Xmx) and checked against the container's memory limit. {@code make e2e} runs it.
  */
 class CheckpointAndHeapTest {
 
@@ -108,6 +111,36 @@ class CheckpointAndHeapTest {
         Affinity affinity = Serialization.jsonMapper().convertValue(app.get("spec", "executor", "affinity"), Affinity.class);
         Map<String, String> driverLabels = app.get("spec", "driver", "labels");
         assertThat(Scheduler.selects(requiredTerm(affinity).getLabelSelector(), driverLabels)).isTrue();
+        assertThat(app.<Object>get("spec", "driver", "memory")).isEqualTo("1g");
+    }
+
+    @Test
+    void theDriversHeapIsSparkDriverMemoryAndNothingElse() {
+        List<HasMetadata> docs = Chart.render();
+        assertThat(ChartTest.sparkConf(docs)).containsEntry("spark.driver.memory", "1g");
+        Container c = Chart.one(docs, Deployment.class, full("driver")).getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+        String javaOpts = c.getEnv().stream().filter(e -> e.getName().equals("JAVA_OPTS")).findFirst().orElseThrow()
+                .getValue();
+        assertThat(javaOpts).doesNotContain("-Xmx").doesNotContain("RAMPercentage");
+        assertThat(ChartTest.sparkConf(render(Map.of("spark.driver.memory", "1100m"))))
+                .containsEntry("spark.driver.memory", "1100m");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "1g, 1536Mi, true", "1100m, 1536Mi, true", "1200m, 1536Mi, false",
+            "3g, 4Gi, true", "3800m, 4Gi, false",
+            // Above 3840m the overhead is 10% of the heap, not 384Mi.
+            "8g, 8704Mi, false", "8g, 9Gi, true", "1g, 1.5Gi, true", "1g, 1500M, true", "1g, 1400M, false"})
+    void aHeapThatLeavesNoRoomForOffHeapMemoryIsRefused(String heap, String limit, boolean fits) {
+        Map<String, Object> sets = Map.of("spark.driver.memory", heap, "spark.driver.resources.limits.memory", limit);
+        if (fits) {
+            assertThat(ChartTest.sparkConf(render(sets))).containsEntry("spark.driver.memory", heap);
+        } else {
+            assertThatThrownBy(() -> render(sets)).hasMessageContaining("spark.driver.memory (" + heap + ")")
+                    .hasMessageContaining("does not fit in spark.driver.resources.limits.memory (" + limit + ")");
+        }
     }
 
     private static List<HasMetadata> render(Map<String, Object> sets) {

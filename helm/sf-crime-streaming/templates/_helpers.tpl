@@ -189,7 +189,10 @@ affinity:
 {{- define "sfcs.executorSA" -}}{{ include "sfcs.fullname" . }}-executor{{- end -}}
 
 {{/* Static Spark settings of the driver (client mode), one key=value per line: the image's entrypoint turns them
-     into -D system properties that SparkConf reads. Tuning keys are NOT here: they come from the tuning ConfigMap. */}}
+     into -D system properties that SparkConf reads. Tuning keys are NOT here: they come from the tuning ConfigMap.
+     Two of Spark's defaults are turned off because they only make API requests the driver's Role need not allow:
+     the executors' ConfigMap (the image reads no Spark conf directory; executors get their settings from the
+     driver) and the deletion of driver Services at exit (in client mode Spark creates none). */}}
 {{- define "sfcs.sparkConf" -}}
 {{- $ns := .Release.Namespace -}}
 {{- $conf := dict
@@ -209,6 +212,8 @@ affinity:
   "spark.driver.memory" .Values.spark.driver.memory
   "spark.kubernetes.driver.reusePersistentVolumeClaim" "false"
   "spark.kubernetes.driver.ownPersistentVolumeClaim" "false"
+  "spark.kubernetes.executor.disableConfigMap" "true"
+  "spark.kubernetes.driver.service.deleteOnTermination" "false"
   "spark.driver.host" (printf "%s.%s.svc.cluster.local" (include "sfcs.driverHeadless" .) $ns)
   "spark.driver.port" (toString .Values.spark.driverPort)
   "spark.driver.blockManager.port" (toString .Values.spark.blockManagerPort)

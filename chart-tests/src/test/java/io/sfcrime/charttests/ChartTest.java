@@ -198,9 +198,8 @@ class ChartTest {
                 Map.entry("/pods[*]", Set.of("create", "get", "list", "watch", "delete", "deletecollection")),
                 Map.entry("/configmaps[*]", Set.of("create")),
                 Map.entry("/configmaps[" + full("tuning") + "]", Set.of("get", "list", "watch")),
-                Map.entry("/configmaps[sfcs-tuning-status]", Set.of("get", "update", "patch")),
-                Map.entry("/events[*]", Set.of("create", "patch")),
-                Map.entry("events.k8s.io/events[*]", Set.of("create", "patch")));
+                Map.entry("/configmaps[sfcs-tuning-status]", Set.of("get", "update")),
+                Map.entry("/events[*]", Set.of("create")));
         assertThat(docs).noneMatch(d -> d.getKind().startsWith("Cluster"));
         RoleBinding binding = Chart.one(docs, RoleBinding.class, full("driver"));
         assertThat(binding.getSubjects()).singleElement()

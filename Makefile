@@ -187,6 +187,25 @@ kind-delete: ## Delete the kind cluster.
 manifests: ## Render the chart with default values into k8s/rendered (checked by chart-tests).
 	$(MVN) -q -pl chart-tests test -Dtest=RenderedManifestsTest -Dmanifests.update=true -Dsurefire.failIfNoSpecifiedTests=false
 
+##@ End-to-end (podman, no cluster)
+
+# `make e2e` needs the image tars (make images-offline) and podman, runc, skopeo. Its ports are in E2E_VALUES.
+SCENARIO ?= drain
+E2E_VALUES ?= chart-tests/src/test/resources/e2e/values.yaml
+E2E_KAFKA_CONTROLLER_PORT ?= 19493
+E2E_TIMEOUT ?= 540
+E2E_LOG ?= chart-tests/target/e2e.log
+
+.PHONY: e2e
+e2e: ## The chart's pods and Spark's executor pods as podman containers against kafka-local and a mock API server; one verdict line.
+	@mkdir -p $(dir $(E2E_LOG))
+	@set +e; $(MVN) verify -pl chart-tests -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dit.test=E2eIT -Dit.failIfNoSpecifiedTests=false -De2e.scenario=$(SCENARIO) -De2e.values=$(E2E_VALUES) \
+	  -De2e.kafka.controllerPort=$(E2E_KAFKA_CONTROLLER_PORT) -De2e.timeout.s=$(E2E_TIMEOUT) 2>&1 | tee $(E2E_LOG); \
+	  status=$${PIPESTATUS[0]}; \
+	  grep -q '^e2e: \(PASS\|FAIL\) ' $(E2E_LOG) || echo "e2e: FAIL no verdict from the rig (maven exit $$status; see $(E2E_LOG))"; \
+	  exit $$status
+
 ##@ Benchmark
 
 N ?= 1000000

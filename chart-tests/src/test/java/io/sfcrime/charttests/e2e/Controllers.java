@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
@@ -15,6 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The controllers the rig stands in for, one pod at a time: a Deployment's ReplicaSet creating its pod from the
@@ -59,12 +62,18 @@ public final class Controllers {
 
     /** The Job's pod. */
     public Pod start(Job j) {
+        return start(j, UnaryOperator.identity());
+    }
+
+    /** A pod of the Job with its template's spec edited (another producer rate, say), named like the Job's pods. */
+    public Pod start(Job j, UnaryOperator<PodSpec> edit) {
         Job stored = api.batch().v1().jobs().inNamespace(namespace).withName(j.getMetadata().getName()).get();
         Map<String, String> labels = new LinkedHashMap<>(j.getSpec().getTemplate().getMetadata().getLabels());
         labels.put("job-name", j.getMetadata().getName());
         labels.put("controller-uid", stored.getMetadata().getUid());
-        return create(j.getSpec().getTemplate(), j.getMetadata().getName() + "-" + suffix(), labels,
-                owner(stored, "batch/v1", "Job"));
+        PodTemplateSpec t = new PodTemplateSpecBuilder(j.getSpec().getTemplate()).build();
+        t.setSpec(edit.apply(t.getSpec()));
+        return create(t, j.getMetadata().getName() + "-" + suffix(), labels, owner(stored, "batch/v1", "Job"));
     }
 
     private Pod create(PodTemplateSpec t, String name, Map<String, String> labels,

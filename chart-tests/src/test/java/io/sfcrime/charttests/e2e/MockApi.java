@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The API server of the rig: fabric8's mock server in CRUD mode (objects are stored, listed, watched, updated and
@@ -39,6 +41,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MockApi implements AutoCloseable {
     public static final String ADMIN = "e2e:rig-admin";
     private static final String STORE_PASSWORD = "e2e-rig";
+    /** okhttp's mock server logs every request at INFO; the audit keeps them, the console needs none. */
+    private static final Logger WEB_LOG = Logger.getLogger(MockWebServer.class.getName());
+
+    static {
+        WEB_LOG.setLevel(Level.WARNING);
+    }
 
     /** One request as the audit log keeps it; {@code grant} is the rule that allowed it (null: admin or denied). */
     public record Audit(Instant at, String user, String method, String target, RequestInfo info, int code,

@@ -1,26 +1,18 @@
 package io.sfcrime.charttests.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,12 +25,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 /**
- * The rig's kubelet (and its one-node scheduler): a sync loop over the pods of the namespace in the API. A new pod
+ * The rig's kubelet (and its one-node scheduler): a sync loop over the pods of the namespace in the API, run on
+ * every change its watch sees and every two seconds. A new pod
  * is bound to the node when its hard scheduling constraints hold, prepared by {@link KubePlay} and run with
  * {@code podman kube play}; its status (phase, container states and exit codes, readiness from its probe) is written
  * back after every change; a pod deleted from the API, or marked for deletion, is stopped with its grace period
@@ -59,8 +53,6 @@ public final class PodRunner implements AutoCloseable {
     private final KubePlay.Node node;
     private final Map<String, String> nodeLabels;
     private final KubePlay.Lookup lookup;
-    private final BiFunction<String, String, String> tokens;
-    private final byte[] caCert;
     private final Map<String, String> podIps = new ConcurrentHashMap<>();
     private final Path podsDir;
     private final Path logsDir;
@@ -75,7 +67,7 @@ public final class PodRunner implements AutoCloseable {
     private final List<String> problems = new ArrayList<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "e2e-kubelet"));
     private final ExecutorService stopper = Executors.newCachedThreadPool(r -> daemon(r, "e2e-kubelet-stop"));
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private Watch watch;
 
     /**
      * @param tokens the API server's token for a ServiceAccount (namespace, name), for the token projection
@@ -88,16 +80,30 @@ public final class PodRunner implements AutoCloseable {
         this.podman = podman;
         this.node = node;
         this.nodeLabels = Map.of("kubernetes.io/hostname", node.name(), "kubernetes.io/os", "linux");
-        this.tokens = tokens;
-        this.caCert = caCert.clone();
-        this.lookup = new ApiLookup();
+        this.lookup = new ClusterLookup(api, podIps, tokens, caCert);
         this.podsDir = workDir.resolve("pods");
         this.logsDir = workDir.resolve("logs");
         this.log = log;
     }
 
+    /** Syncs on every change of a pod in the namespace (a watch), and every two seconds in any case. */
     public void start() {
-        loop.scheduleWithFixedDelay(this::syncQuietly, 0, 1, TimeUnit.SECONDS);
+        watch = api.pods().inNamespace(namespace).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Pod pod) {
+                try {
+                    loop.execute(PodRunner.this::syncQuietly);
+                } catch (RejectedExecutionException e) {
+                    // closing: no more syncs
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+                log.say("pod watch closed (" + cause.getMessage() + "); the periodic sync goes on");
+            }
+        });
+        loop.scheduleWithFixedDelay(this::syncQuietly, 0, 2, TimeUnit.SECONDS);
     }
 
     /** Problems that end the run: a pod spec the rig cannot run, podman refusing a pod. */
@@ -144,6 +150,9 @@ public final class PodRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        if (watch != null) {
+            watch.close();
+        }
         loop.shutdownNow();
         try {
             loop.awaitTermination(30, TimeUnit.SECONDS);
@@ -273,7 +282,7 @@ public final class PodRunner implements AutoCloseable {
             JsonNode i = containers.get(c.getName());
             boolean running = i != null && i.path("State").path("Running").asBoolean();
             boolean probed = p.plan().readiness().stream().filter(r -> r.container().equals(c.getName()))
-                    .allMatch(r -> probe(podIps.get(pod.getMetadata().getName()), r));
+                    .allMatch(r -> Probes.ready(podIps.get(pod.getMetadata().getName()), r));
             if (running && probed) {
                 ready.add(c.getName());
             }
@@ -284,25 +293,6 @@ public final class PodRunner implements AutoCloseable {
         }
         writeStatus(pod.getMetadata().getName(), PodStatuses.of(pod, node.ip(), podIps.get(pod.getMetadata().getName()),
                 p.started(), containers, ready));
-    }
-
-    private boolean probe(String ip, KubePlay.Readiness r) {
-        try {
-            if (r.path() == null) {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress(ip, r.port()), 1000);
-                    return true;
-                }
-            }
-            HttpResponse<Void> resp = http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":" + r.port()
-                    + r.path())).timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
-            return resp.statusCode() >= 200 && resp.statusCode() < 400;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /** Stops and removes the pod's containers in the background; {@code deleteObject}: then remove it from the API. */
@@ -392,56 +382,6 @@ public final class PodRunner implements AutoCloseable {
         current.setStatus(status);
         api.pods().inNamespace(namespace).resource(current).updateStatus();
         lastStatus.put(name, sig);
-    }
-
-    /** What the kubelet reads from the API for a pod; Services resolve to the addresses of the pods they select. */
-    private final class ApiLookup implements KubePlay.Lookup {
-        @Override
-        public Optional<ConfigMap> configMap(String ns, String name) {
-            return Optional.ofNullable(api.configMaps().inNamespace(ns).withName(name).get());
-        }
-
-        @Override
-        public Optional<ServiceAccount> serviceAccount(String ns, String name) {
-            return Optional.ofNullable(api.serviceAccounts().inNamespace(ns).withName(name).get());
-        }
-
-        @Override
-        public Optional<PersistentVolumeClaim> claim(String ns, String name) {
-            return Optional.ofNullable(api.persistentVolumeClaims().inNamespace(ns).withName(name).get());
-        }
-
-        @Override
-        public List<Service> services() {
-            return api.services().inAnyNamespace().list().getItems();
-        }
-
-        @Override
-        public List<String> endpoints(Service s) {
-            Map<String, String> selector = s.getSpec().getSelector();
-            if (selector == null || selector.isEmpty()) {
-                String ip = s.getSpec().getClusterIP();
-                return ip != null && ip.matches("[0-9.]+") ? List.of(ip) : List.of();
-            }
-            List<String> ips = new ArrayList<>();
-            for (Pod p : api.pods().inNamespace(s.getMetadata().getNamespace()).withLabels(selector).list().getItems()) {
-                String ip = podIps.get(p.getMetadata().getName());
-                if (ip != null) {
-                    ips.add(ip);
-                }
-            }
-            return ips;
-        }
-
-        @Override
-        public String token(String ns, String serviceAccount) {
-            return tokens.apply(ns, serviceAccount);
-        }
-
-        @Override
-        public byte[] caCert() {
-            return caCert.clone();
-        }
     }
 
     private static boolean isFinished(Pod p) {

@@ -3,7 +3,14 @@ package io.sfcrime.charttests.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,18 +19,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
  * What the rig reads off the running system, each the way an operator would: the driver's Spark UI REST API
- * (executors and failed stages), the checkpoint on its volume (which offsets each query has committed), the JVM's
- * own flags through jcmd (the driver's effective max heap), and the error lines of a container log.
+ * (executors and failed tasks), the checkpoint on its volume (which offsets each query has committed), Kafka's end
+ * offsets, the JVM's own flags through jcmd (the driver's effective max heap), a pod's readiness probe, and the
+ * error lines of a container log.
  */
 public final class Probes {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -140,6 +153,61 @@ public final class Probes {
             }
         }
         throw new IllegalStateException("jcmd VM.flags printed no MaxHeapSize: " + Commands.tail(flags, 400));
+    }
+
+    /** A readiness probe against the pod's address: a TCP connect, or an HTTP GET answering 2xx or 3xx. */
+    public static boolean ready(String ip, KubePlay.Readiness r) {
+        try {
+            if (r.path() == null) {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(ip, r.port()), 1000);
+                    return true;
+                }
+            }
+            HttpResponse<Void> resp = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":" + r.port()
+                    + r.path())).timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
+            return resp.statusCode() >= 200 && resp.statusCode() < 400;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The end offset of each partition of a topic. */
+    public static Map<Integer, Long> endOffsets(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> spec = new HashMap<>();
+            for (int i = 0; i < partitions; i++) {
+                spec.put(new TopicPartition(topic, i), OffsetSpec.latest());
+            }
+            Map<Integer, Long> out = new TreeMap<>();
+            admin.listOffsets(spec).all().get(30, TimeUnit.SECONDS).forEach((tp, o) -> out.put(tp.partition(), o.offset()));
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Stage.Failure("interrupted reading the end offsets of " + topic);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new Stage.Failure("cannot read the end offsets of " + topic + " from " + bootstrap + ": " + e);
+        }
+    }
+
+    /** A JVM size (512m, 1g, 1536k, or bytes) in bytes. */
+    public static long bytes(String size) {
+        String s = size.trim().toLowerCase();
+        long unit = switch (s.charAt(s.length() - 1)) {
+            case 'k' -> 1L << 10;
+            case 'm' -> 1L << 20;
+            case 'g' -> 1L << 30;
+            case 't' -> 1L << 40;
+            default -> 1;
+        };
+        return Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1)) * unit;
     }
 
     /** The first distinct error lines of a log: exceptions, ERROR lines and their causes. */

@@ -1,14 +1,9 @@
 package io.sfcrime.charttests.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,12 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -96,6 +89,36 @@ public final class Stage {
         step("producer Job done (pod " + name + ")");
     }
 
+    /**
+     * One step of a producer plan: a pod of the chart's producer Job with some of its options replaced (for
+     * example {@code --rate 200 --loop forever}); it runs until it ends or {@link #deletePod} stops it.
+     */
+    public String startProducer(Map<String, String> options) {
+        Pod pod = controllers.start(release.producer(), spec -> {
+            List<String> args = new ArrayList<>(spec.getContainers().get(0).getArgs());
+            options.forEach((option, value) -> {
+                int i = args.indexOf(option);
+                if (i >= 0 && i + 1 < args.size()) {
+                    args.set(i + 1, value);
+                } else {
+                    args.addAll(List.of(option, value));
+                }
+            });
+            spec.getContainers().get(0).setArgs(args);
+            return spec;
+        });
+        step("producer pod " + pod.getMetadata().getName() + " started with " + options);
+        return pod.getMetadata().getName();
+    }
+
+    /** Deletes a pod (gracefully, as kubectl does) and waits until the runner has stopped and removed it. */
+    public void deletePod(String name) {
+        api.pods().inNamespace(release.namespace()).withName(name).delete();
+        await("pod " + name + " to be deleted", Duration.ofMinutes(2), () -> runner.isGone(name)
+                && api.pods().inNamespace(release.namespace()).withName(name).get() == null
+                ? Optional.of(true) : Optional.empty());
+    }
+
     /** The driver Deployment's pod, until it runs and its readiness probe passes. */
     public String startDriver() {
         driverPod = controllers.rollOut(release.driver()).getMetadata().getName();
@@ -128,7 +151,7 @@ public final class Stage {
     /** Every query's latest committed batch covers the input topic's end offsets. */
     public void awaitDrained() {
         String topic = release.driverArg("--topic").orElseThrow();
-        Map<Integer, Long> end = endOffsets(topic);
+        Map<Integer, Long> end = Probes.endOffsets(release.bootstrap(), topic);
         Path checkpoint = hostPathOf(release.driverArg("--checkpoint").orElseThrow());
         step("waiting for the checkpoint to commit " + topic + " up to " + end);
         await("the checkpoint to cover " + topic + " " + end, Duration.ofMinutes(4), () -> {
@@ -156,7 +179,7 @@ public final class Stage {
                     + " MiB) is whatever the JVM picks");
             return;
         }
-        long expected = bytes(memory);
+        long expected = Probes.bytes(memory);
         // HotSpot aligns the heap size up to its heap alignment (at most a few MiB).
         if (actual < expected || actual - expected > 4L << 20) {
             verdict.fail("driver max heap is " + actual + " bytes, the chart says spark.driver.memory=" + memory
@@ -354,39 +377,5 @@ public final class Stage {
     private String env(String name) {
         return release.driverContainer().getEnv().stream().filter(e -> e.getName().equals(name)).findFirst()
                 .map(e -> e.getValue()).orElseThrow(() -> new Failure("the driver has no env " + name));
-    }
-
-    Map<Integer, Long> endOffsets(String topic) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, release.bootstrap());
-        try (Admin admin = Admin.create(p)) {
-            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(topic).partitions().size();
-            Map<TopicPartition, OffsetSpec> spec = new HashMap<>();
-            for (int i = 0; i < partitions; i++) {
-                spec.put(new TopicPartition(topic, i), OffsetSpec.latest());
-            }
-            Map<Integer, Long> out = new java.util.TreeMap<>();
-            admin.listOffsets(spec).all().get(30, TimeUnit.SECONDS).forEach((tp, o) -> out.put(tp.partition(), o.offset()));
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Failure("interrupted reading the end offsets of " + topic);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new Failure("cannot read the end offsets of " + topic + " from " + release.bootstrap() + ": " + e);
-        }
-    }
-
-    /** A JVM size (512m, 1g, 1536k, or bytes) in bytes. */
-    static long bytes(String size) {
-        String s = size.trim().toLowerCase();
-        long unit = switch (s.charAt(s.length() - 1)) {
-            case 'k' -> 1L << 10;
-            case 'm' -> 1L << 20;
-            case 'g' -> 1L << 30;
-            case 't' -> 1L << 40;
-            default -> 1;
-        };
-        return Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1)) * unit;
     }
 }

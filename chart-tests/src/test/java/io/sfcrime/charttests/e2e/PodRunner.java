@@ -169,7 +169,9 @@ public final class PodRunner implements AutoCloseable {
         try {
             sync();
         } catch (RuntimeException e) {
-            log.say("kubelet sync failed (retrying): " + e);
+            if (!loop.isShutdown()) {
+                log.say("kubelet sync failed (retrying): " + e);
+            }
         }
     }
 

@@ -274,8 +274,16 @@ affinity:
 {{- mulf (float64 $n) (get (dict "k" 0.0009765625 "m" 1.0 "g" 1024.0) $unit) -}}
 {{- end -}}
 
+{{/* One way to set the driver's heap: spark.driver.memory, not a spark.conf entry that would bypass the check below. */}}
+{{- define "sfcs.checkHeapSetOnce" -}}
+{{- if hasKey .Values.spark.conf "spark.driver.memory" -}}
+{{- fail "spark.conf must not set spark.driver.memory: set spark.driver.memory (the driver's heap, checked against its memory limit) instead" -}}
+{{- end -}}
+{{- end -}}
+
 {{/* The driver's container must hold its heap plus what Spark reserves off-heap: max(384 MiB, 10% of the heap). */}}
 {{- define "sfcs.checkDriverMemory" -}}
+{{- include "sfcs.checkHeapSetOnce" . -}}
 {{- $heap := include "sfcs.jvmMiB" .Values.spark.driver.memory | float64 -}}
 {{- $limit := include "sfcs.quantityMiB" .Values.spark.driver.resources.limits.memory | float64 -}}
 {{- $overhead := maxf 384.0 (mulf $heap 0.1) -}}

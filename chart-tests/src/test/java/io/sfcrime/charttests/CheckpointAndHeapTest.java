@@ -125,6 +125,11 @@ class CheckpointAndHeapTest {
         assertThat(javaOpts).doesNotContain("-Xmx").doesNotContain("RAMPercentage");
         assertThat(ChartTest.sparkConf(render(Map.of("spark.driver.memory", "1100m"))))
                 .containsEntry("spark.driver.memory", "1100m");
+        // One way to set it: a spark.conf entry would bypass the limit check (and the operator's driver.memory).
+        for (String mode : List.of("driver", "spark-operator")) {
+            assertThatThrownBy(() -> render(Map.of("spark.mode", mode, "spark.conf.spark\\.driver\\.memory", "2g")))
+                    .as(mode).hasMessageContaining("spark.conf must not set spark.driver.memory");
+        }
     }
 
     @ParameterizedTest

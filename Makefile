@@ -125,12 +125,12 @@ base-image: ## Build the offline JRE 17 base image tar from Debian packages (mmd
 
 .PHONY: images
 images: ## Build the producer, consumer and spark-app image tars with Jib on the public JRE base.
-	$(MVN) -q -Dmaven.test.skip=true -pl $(subst $() $(),$(comma),$(IMAGE_MODULES)) package jib:buildTar -Djib.base.image=$(JIB_BASE_IMAGE)
+	$(MVN) -q -DskipTests -pl $(subst $() $(),$(comma),$(IMAGE_MODULES)) -am package jib:buildTar -Djib.base.image=$(JIB_BASE_IMAGE)
 	@for m in $(IMAGE_MODULES); do ls -l $$m/target/jib-image.tar; done
 
 .PHONY: images-offline
 images-offline: $(BASE_IMAGE_TAR) ## Same as images on the offline base (no registry needed; what CI runs).
-	$(MVN) -q -Dmaven.test.skip=true -pl $(subst $() $(),$(comma),$(IMAGE_MODULES)) package jib:buildTar -Djib.base.image=tar://$(CURDIR)/$(BASE_IMAGE_TAR)
+	$(MVN) -q -DskipTests -pl $(subst $() $(),$(comma),$(IMAGE_MODULES)) -am package jib:buildTar -Djib.base.image=tar://$(CURDIR)/$(BASE_IMAGE_TAR)
 	@for m in $(IMAGE_MODULES); do ls -l $$m/target/jib-image.tar; done
 
 $(BASE_IMAGE_TAR):
@@ -138,7 +138,8 @@ $(BASE_IMAGE_TAR):
 
 .PHONY: images-test
 images-test: ## Check the image tars (non-root user, entrypoint, labels) and run them with podman.
-	$(MVN) -pl chart-tests verify -Dimages.required=true
+	$(MVN) -pl chart-tests -am verify -Dimages.required=true -Dtest=none -Dit.test=ImageTarIT \
+	  -Dsurefire.failIfNoSpecifiedTests=false -Dit.failIfNoSpecifiedTests=false
 	container/podman-smoke.sh
 
 .PHONY: kind-load
@@ -185,7 +186,7 @@ kind-delete: ## Delete the kind cluster.
 
 .PHONY: manifests
 manifests: ## Render the chart with default values into k8s/rendered (checked by chart-tests).
-	$(MVN) -q -pl chart-tests test -Dtest=RenderedManifestsTest -Dmanifests.update=true -Dsurefire.failIfNoSpecifiedTests=false
+	$(MVN) -q -pl chart-tests -am test -Dtest=RenderedManifestsTest -Dmanifests.update=true -Dsurefire.failIfNoSpecifiedTests=false
 
 ##@ End-to-end (podman, no cluster)
 
@@ -224,7 +225,7 @@ SOAK_DIR ?= $(RUN_DIR)/soak
 
 .PHONY: test-faults
 test-faults: ## Only the fault and bad-input tests (make test runs them too): broker restarts, kill -9, checkpoints, bad input/config.
-	$(MVN) verify -pl spark-app -Dtest='io.sfcrime.spark.faults.*Test' -Dsurefire.failIfNoSpecifiedTests=false \
+	$(MVN) verify -pl spark-app -am -Dtest='io.sfcrime.spark.faults.*Test' -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dit.test='io.sfcrime.spark.faults.*IT,io.sfcrime.spark.app.RestartIT'
 
 .PHONY: soak

@@ -85,7 +85,7 @@ screenshots: ## Run the pipeline briefly and capture the console and the Spark U
 	scripts/screenshots.sh
 
 .PHONY: docs
-docs: build ## Regenerate what is declared in code: tuning file and reference, chart tuning defaults and schema, Java 17 flags.
+docs: build ## Regenerate what is declared in code: tuning file and reference, metrics reference, chart tuning defaults and schema, Java 17 flags.
 	bash -c 'source bin/lib.sh && run_module common io.sfcrime.common.GeneratedFiles "$$ROOT"'
 
 ##@ Kubernetes

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sfcrime.common.metrics.MetricsDocs;
 import io.sfcrime.common.tuning.ChartTuning;
 import io.sfcrime.common.tuning.TuningDocs;
 
@@ -18,7 +19,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * Every file, or marked region of a file, written from a declaration in code: the tuning file and reference, the
- * chart's tuning defaults and their schema (from {@code TuningKeys}), and the Java 17 flags (from
+ * metrics reference (from {@code JobMetrics}), the chart's tuning defaults and their schema (from {@code TuningKeys}), and the Java 17 flags (from
  * {@link SparkJavaFlags}) as the argument file of the launchers and the image entrypoint and in the tests' argLine. {@code make docs} runs {@link #main} to rewrite them;
  * {@code GeneratedFilesTest} fails when a committed one is stale. A region sits between a line holding
  * {@value #BEGIN} and one holding {@value #END}; everything outside it is left as written by hand.
@@ -35,6 +36,7 @@ public final class GeneratedFiles {
     public static final List<Generated> ALL = List.of(
             new Generated(TuningDocs.TUNING_FILE, current -> TuningDocs.tuningYaml()),
             new Generated(TuningDocs.REFERENCE_FILE, current -> TuningDocs.referenceMarkdown()),
+            new Generated(MetricsDocs.FILE, current -> MetricsDocs.markdown()),
             shellRegion("helm/sf-crime-streaming/values.yaml", "io.sfcrime.common.tuning.TuningKeys",
                     ChartTuning.valuesLines()),
             new Generated(CHART_SCHEMA, GeneratedFiles::chartSchema),

@@ -47,6 +47,8 @@ public final class SparkApp implements Callable<Integer> {
     Path statusFile;
     @Option(names = "--ui-port", defaultValue = "4040", description = "Spark UI port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int uiPort;
+    @Option(names = "--consumer-group", defaultValue = JobConfig.DEFAULT_CONSUMER_GROUP, paramLabel = "GROUP", description = "Kafka consumer group the processed offsets are committed to after each batch, so lag tools see the job; never read back (the checkpoint decides where the job resumes). Empty: commit nothing (default: ${DEFAULT-VALUE}).")
+    String consumerGroup;
     @Option(names = "--master", description = "Spark master (default: spark.master if set, else local[*]).")
     String master;
 
@@ -76,7 +78,7 @@ public final class SparkApp implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobConfig config = new JobConfig(bootstrap, topic, resultsTopic, deadLetterTopic, radioCodes, checkpoint,
-                availableNow, report, progressFile, statusFile, uiPort, master);
+                availableNow, report, progressFile, statusFile, uiPort, master, consumerGroup);
         return new Supervisor(config, tuningFile, System.getenv(), out, err, stop).run().exitCode();
     }
 }

@@ -6,7 +6,13 @@ import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.spark.config.JobConfig;
 import io.sfcrime.spark.config.RuntimeSettings;
 import io.sfcrime.spark.config.Sessions;
+import io.sfcrime.common.metrics.JobMetrics;
+import io.sfcrime.spark.metrics.JobMetricSet;
+import io.sfcrime.spark.metrics.MetricsListener;
+import io.sfcrime.spark.ops.GroupOffsets;
 import io.sfcrime.spark.ops.ProgressLog;
+import io.sfcrime.spark.retune.status.RestartKind;
+import io.sfcrime.spark.retune.status.StatusTracker;
 import io.sfcrime.spark.query.BatchBarrier;
 import io.sfcrime.spark.query.StreamingJob;
 import io.sfcrime.spark.report.Report;
@@ -34,6 +40,8 @@ final class Supervisor {
     private final PrintStream err;
     private final StopSignal stop;
     private StopSignal signal;
+    /** The job's metrics for the life of the JVM; each SparkSession registers them as its source. */
+    private final JobMetricSet metrics = new JobMetricSet();
     /** Set by the reconciler when a change needs a new SparkSession (locally) or a new driver (Kubernetes). */
     private final AtomicReference<Tuning> restart = new AtomicReference<>();
 
@@ -64,13 +72,40 @@ final class Supervisor {
                 }
                 signal = stop != null ? stop : StopSignal.install();
                 RuntimeSettings settings = new RuntimeSettings(retune.tuning());
-                Optional<Outcome> outcome;
-                do {
-                    outcome = runSession(settings, loaded.radioCodes(), retune);
-                } while (outcome.isEmpty());
-                return outcome.get();
+                countTuning(retune);
+                try (GroupOffsets offsets = config.consumerGroup().isEmpty() ? null
+                        : new GroupOffsets(config.bootstrap(), config.topic(), config.consumerGroup(), metrics)) {
+                    Optional<Outcome> outcome;
+                    do {
+                        outcome = runSession(settings, loaded.radioCodes(), retune, offsets);
+                    } while (outcome.isEmpty());
+                    return outcome.get();
+                }
             }
         }
+    }
+
+    /** Tuning changes as metrics: keys rejected at start, then every change the reconciler applies or rejects. */
+    private void countTuning(Retune retune) {
+        metrics.inc(JobMetrics.TUNING_REJECTED, retune.initialRejected().size());
+        retune.countInto(new StatusTracker.Counts() {
+            @Override
+            public void applied(int steps) {
+                metrics.inc(JobMetrics.TUNING_APPLIED, steps);
+            }
+
+            @Override
+            public void rejected(int keys) {
+                metrics.inc(JobMetrics.TUNING_REJECTED, keys);
+            }
+
+            @Override
+            public void restarted(RestartKind kind) {
+                if (kind == RestartKind.QUERY) {
+                    metrics.inc(JobMetrics.QUERY_RESTARTS, 1);
+                }
+            }
+        });
     }
 
     private Outcome refused(Preflight.Refused e) {
@@ -79,18 +114,29 @@ final class Supervisor {
     }
 
     /** One SparkSession from start to end; empty when it ended for a local session restart with new tuning. */
-    private Optional<Outcome> runSession(RuntimeSettings settings, RadioCodes codes, Retune retune) throws Exception {
+    private Optional<Outcome> runSession(RuntimeSettings settings, RadioCodes codes, Retune retune,
+                                         GroupOffsets offsets) throws Exception {
         SparkSession spark = Sessions.create(config, settings.tuning());
+        metrics.registerWithSpark();
         ProgressLog progress = new ProgressLog(config.progressFile());
+        MetricsListener metricsListener = new MetricsListener(metrics, progress, offsets);
         BatchBarrier barrier = new BatchBarrier();
-        // Listeners see each event in this order: a batch's progress line is written before the barrier lets a stop
-        // go ahead, and the status follows.
+        // Listeners see each event in this order: a batch's metrics are updated and its progress line written before
+        // the barrier lets a stop go ahead, and the status follows.
+        spark.streams().addListener(metricsListener);
         spark.streams().addListener(progress);
         spark.streams().addListener(barrier);
         spark.streams().addListener(retune.listener());
         try {
             String ui = spark.sparkContext().uiWebUrl().isDefined() ? spark.sparkContext().uiWebUrl().get() : null;
             out.println("spark-app: Spark UI at " + (ui == null ? "(disabled)" : ui + "/StreamingQuery/"));
+            if (ui != null) {
+                out.println("spark-app: Prometheus metrics at " + ui + JobMetrics.DRIVER_PATH);
+            }
+            if (offsets != null) {
+                out.println("spark-app: processed offsets are committed to consumer group " + offsets.group()
+                        + " for lag tools (the checkpoint alone decides where the job resumes)");
+            }
             out.flush();
             StreamingJob job = new StreamingJob(spark, config, settings, codes, progress, barrier, out);
             job.start();
@@ -102,6 +148,7 @@ final class Supervisor {
             job.stopGracefully();
             return ending(job, settings, retune, retuneFailure);
         } finally {
+            spark.streams().removeListener(metricsListener);
             spark.streams().removeListener(progress);
             spark.streams().removeListener(barrier);
             spark.streams().removeListener(retune.listener());

@@ -4,10 +4,25 @@ import io.sfcrime.common.tuning.JobQuery;
 
 import java.nio.file.Path;
 
-/** Where the job reads and writes: everything from the command line that is not tuning. */
+/**
+ * Where the job reads and writes: everything from the command line that is not tuning.
+ *
+ * @param consumerGroup the Kafka consumer group the processed offsets are committed to for lag tools (never read
+ *                      back), or empty for none
+ */
 public record JobConfig(String bootstrap, String topic, String resultsTopic, String deadLetterTopic, Path radioCodes,
                         Path checkpoint, boolean availableNow, Path report, Path progressFile, Path statusFile,
-                        int uiPort, String master) {
+                        int uiPort, String master, String consumerGroup) {
+    /** The consumer group when none is given: the application's name, as the chart's default is the release's. */
+    public static final String DEFAULT_CONSUMER_GROUP = Sessions.APP_NAME + "-spark";
+
+    /** With the default consumer group. */
+    public JobConfig(String bootstrap, String topic, String resultsTopic, String deadLetterTopic, Path radioCodes,
+                     Path checkpoint, boolean availableNow, Path report, Path progressFile, Path statusFile,
+                     int uiPort, String master) {
+        this(bootstrap, topic, resultsTopic, deadLetterTopic, radioCodes, checkpoint, availableNow, report,
+                progressFile, statusFile, uiPort, master, DEFAULT_CONSUMER_GROUP);
+    }
 
     /** One query's checkpoint (offsets, commits; for the counts query also the aggregation state). */
     public Path queryCheckpoint(JobQuery query) {

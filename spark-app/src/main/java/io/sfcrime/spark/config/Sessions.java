@@ -1,6 +1,7 @@
 package io.sfcrime.spark.config;
 
 import io.sfcrime.common.CallFields;
+import io.sfcrime.common.metrics.JobMetrics;
 import io.sfcrime.common.tuning.Tuning;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -34,11 +35,26 @@ public final class Sessions {
         }
         conf.set("spark.ui.enabled", "true");
         conf.set("spark.ui.port", String.valueOf(config.uiPort()));
+        metrics(conf);
         // call_date_time is San Francisco wall-clock time; windows are computed and reported in that zone.
         conf.set("spark.sql.session.timeZone", CallFields.EVENT_TIME_ZONE);
         // Parsing and validation happen in CallScan; the window arithmetic must never throw on a row, so no ANSI mode.
         conf.set("spark.sql.ansi.enabled", "false");
         return conf;
+    }
+
+    /**
+     * Prometheus text on the UI port through Spark's own metrics system: the driver's metrics (the job's source among
+     * them) at {@link JobMetrics#DRIVER_PATH}, the executors' at {@link JobMetrics#EXECUTORS_PATH}, each streaming
+     * query's as source {@code spark.streaming.<query>}. A fixed namespace keeps the application id out of the names.
+     */
+    private static void metrics(SparkConf conf) {
+        conf.set("spark.metrics.namespace", JobMetrics.NAMESPACE);
+        conf.set("spark.metrics.conf.*.sink.prometheusServlet.class",
+                "org.apache.spark.metrics.sink.PrometheusServlet");
+        conf.set("spark.metrics.conf.*.sink.prometheusServlet.path", JobMetrics.DRIVER_PATH);
+        conf.set("spark.ui.prometheus.enabled", "true");
+        conf.set("spark.sql.streaming.metricsEnabled", "true");
     }
 
     public static SparkSession create(JobConfig config, Tuning tuning) {

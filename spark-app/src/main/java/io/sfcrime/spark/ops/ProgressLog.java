@@ -40,6 +40,11 @@ public final class ProgressLog extends StreamingQueryListener {
         sinks.put(queryId, sink);
     }
 
+    /** The sink attached for a query id, or null. */
+    public ResultsSink sink(UUID queryId) {
+        return sinks.get(queryId);
+    }
+
     @Override
     public void onQueryStarted(QueryStartedEvent event) {
         LOG.info("query {} started (id {}, run {})", event.name(), event.id(), event.runId());

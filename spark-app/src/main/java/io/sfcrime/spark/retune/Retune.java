@@ -105,6 +105,11 @@ public final class Retune implements AutoCloseable {
         return kubernetes;
     }
 
+    /** Counts tuning changes into metrics from now on (what was rejected at start is in {@link #initialRejected}). */
+    public void countInto(StatusTracker.Counts counts) {
+        status.countInto(counts);
+    }
+
     /** Status after each counts batch. */
     public StreamingQueryListener listener() {
         return listener;

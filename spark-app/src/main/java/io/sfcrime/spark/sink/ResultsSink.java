@@ -94,6 +94,7 @@ public final class ResultsSink implements VoidFunction2<Dataset<Row>, Long> {
         long valid = 0;
         long invalid = 0;
         long counted = 0;
+        Map<String, Long> byReason = new HashMap<>();
         List<ConsoleTable.Line> byType = new ArrayList<>();
         for (Row r : rows) {
             String level = r.getString(1);
@@ -111,9 +112,10 @@ public final class ResultsSink implements VoidFunction2<Dataset<Row>, Long> {
                 valid += delta;
             } else if (r.getString(2).startsWith(INVALID_ROWS_PREFIX)) {
                 invalid += delta;
+                byReason.merge(r.getString(2).substring(INVALID_ROWS_PREFIX.length()), delta, Long::sum);
             }
         }
-        stats.put(batchId, new BatchStats(batchId, rows.size(), valid, invalid, counted));
+        stats.put(batchId, new BatchStats(batchId, rows.size(), valid, invalid, counted, byReason));
         stats.keySet().removeIf(b -> b < batchId - MAX_STATS);
         int topN = settings.consoleTopN();
         if (topN > 0 && console != null && !byType.isEmpty()) {

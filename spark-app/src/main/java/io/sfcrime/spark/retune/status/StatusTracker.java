@@ -17,6 +17,30 @@ public final class StatusTracker {
     private TuningStatus.Restarts restarts = TuningStatus.Restarts.NONE;
     private TuningStatus.LastChange lastChange;
     private TuningStatus.LastProgress lastProgress;
+    private Counts counts = Counts.NONE;
+
+    /** Where tuning changes are counted as metrics (applied steps, rejected keys, restarts). */
+    public interface Counts {
+        Counts NONE = new Counts() {
+            @Override
+            public void applied(int steps) {
+            }
+
+            @Override
+            public void rejected(int keys) {
+            }
+
+            @Override
+            public void restarted(RestartKind kind) {
+            }
+        };
+
+        void applied(int steps);
+
+        void rejected(int keys);
+
+        void restarted(RestartKind kind);
+    }
 
     /** @param source {@code file:/path}, {@code configmap:namespace/name} or {@code defaults} */
     public StatusTracker(String source) {
@@ -27,6 +51,10 @@ public final class StatusTracker {
     public StatusTracker(String source, Clock clock) {
         this.source = source;
         this.clock = clock;
+    }
+
+    public synchronized void countInto(Counts counts) {
+        this.counts = counts;
     }
 
     /** Carries counts over from the status a previous driver wrote (Kubernetes: the driver restarts in a new JVM). */
@@ -45,6 +73,7 @@ public final class StatusTracker {
         this.observedVersion = version;
         this.applied = Map.copyOf(applied);
         this.rejected = Map.copyOf(rejected);
+        counts.rejected(rejected.size());
     }
 
     public synchronized void applied(Map<String, String> applied) {
@@ -53,11 +82,13 @@ public final class StatusTracker {
 
     public synchronized void restarted(RestartKind kind) {
         restarts = restarts.plus(kind);
+        counts.restarted(kind);
     }
 
     /** A version changed something: a line per step (done, skipped or failed). */
     public synchronized void change(String version, List<String> steps) {
         lastChange = new TuningStatus.LastChange(clock.instant().toString(), version, steps);
+        counts.applied(steps.size());
     }
 
     public synchronized void progress(long batchId, double processedRowsPerSecond, long numInputRows) {

@@ -80,6 +80,10 @@ endif
 ui: ## Print the Spark UI address of a local run.
 	@echo "Spark UI: http://127.0.0.1:4040/StreamingQuery/  (on Kubernetes: make ui-k8s)"
 
+.PHONY: prometheus
+prometheus: ## Prometheus (Debian's, apt-installed if missing) scraping the local job and Kafka; UI on 127.0.0.1:9090.
+	RUN_DIR=$(RUN_DIR) scripts/prometheus.sh
+
 .PHONY: screenshots
 screenshots: ## Run the pipeline briefly and capture the console and the Spark UI into docs/img (needs chromium).
 	scripts/screenshots.sh

@@ -15,6 +15,7 @@ RADIO_CODES="${RADIO_CODES:-data/radio_code.json}"
 TUNING="${TUNING:-conf/tuning.yaml}"
 RATE="${RATE:-500}"
 UI_PORT="${UI_PORT:-4040}"
+KAFKA_METRICS_PORT="${KAFKA_METRICS_PORT:-9404}"   # the broker's Prometheus metrics (make prometheus scrapes them)
 DURATION="${DURATION:-0}"          # 0 = until Ctrl-C
 FRESH="${FRESH:-1}"                # 1 = new broker data and checkpoint each run
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
@@ -44,7 +45,7 @@ stop_all() {
 trap stop_all INT TERM EXIT
 
 log "starting kafka-local on $BOOTSTRAP (log: $RUN_DIR/kafka.log)"
-bin/kafka-local --port "$KAFKA_PORT" --data-dir "$RUN_DIR/kafka-data" >"$RUN_DIR/kafka.log" 2>&1 &
+KAFKA_METRICS_PORT="$KAFKA_METRICS_PORT" bin/kafka-local --port "$KAFKA_PORT" --data-dir "$RUN_DIR/kafka-data" >"$RUN_DIR/kafka.log" 2>&1 &
 pids+=($!)
 ready="$(wait_kafka_ready "$RUN_DIR/kafka.log" "${pids[0]}")" || exit 1
 log "$ready"
@@ -55,6 +56,7 @@ bin/producer --bootstrap "$BOOTSTRAP" --input "$INPUT" --rate "$RATE" --loop for
 pids+=($!)
 
 log "spark-app: continuous, console table below, Spark UI on http://127.0.0.1:$UI_PORT (Ctrl-C stops all)"
+log "metrics: http://127.0.0.1:$UI_PORT/metrics/prometheus/ (job), http://127.0.0.1:$KAFKA_METRICS_PORT/metrics (Kafka); make prometheus scrapes both"
 bin/spark-app --bootstrap "$BOOTSTRAP" --radio-codes "$RADIO_CODES" --tuning "$TUNING" \
   --checkpoint "$RUN_DIR/checkpoint" --progress-file "$RUN_DIR/progress.jsonl" \
   --status-file "$RUN_DIR/status.json" --report "$RUN_DIR/report.json" --ui-port "$UI_PORT" \

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sfcrime.common.metrics.JobMetrics;
 import io.sfcrime.common.metrics.MetricsDocs;
 import io.sfcrime.common.tuning.ChartTuning;
 import io.sfcrime.common.tuning.TuningDocs;
@@ -28,6 +29,7 @@ public final class GeneratedFiles {
     public static final String BEGIN = "BEGIN GENERATED";
     public static final String END = "END GENERATED";
     private static final String CHART_SCHEMA = "helm/sf-crime-streaming/values.schema.json";
+    private static final String PODMONITORS = "helm/sf-crime-streaming/templates/metrics-podmonitors.yaml";
 
     /** A file (by its path from the project root) and how its generated part follows from its current text. */
     public record Generated(String path, UnaryOperator<String> update) {
@@ -37,6 +39,8 @@ public final class GeneratedFiles {
             new Generated(TuningDocs.TUNING_FILE, current -> TuningDocs.tuningYaml()),
             new Generated(TuningDocs.REFERENCE_FILE, current -> TuningDocs.referenceMarkdown()),
             new Generated(MetricsDocs.FILE, current -> MetricsDocs.markdown()),
+            new Generated(PODMONITORS, current -> region(PODMONITORS, current, "        # ", "",
+                    "io.sfcrime.common.metrics.JobMetrics", JobMetrics.operatorYaml(8))),
             shellRegion("helm/sf-crime-streaming/values.yaml", "io.sfcrime.common.tuning.TuningKeys",
                     ChartTuning.valuesLines()),
             new Generated(CHART_SCHEMA, GeneratedFiles::chartSchema),

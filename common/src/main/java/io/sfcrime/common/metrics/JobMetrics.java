@@ -23,8 +23,11 @@ public final class JobMetrics {
     public static final String SOURCE = "job";
     /** What Spark's PrometheusServlet puts before a key of the job's source on the driver. */
     public static final String SERVLET_PREFIX = "metrics_" + NAMESPACE + "_driver_" + SOURCE + "_";
-    /** Where the driver serves the job's and Spark's metrics, on the Spark UI port. */
-    public static final String DRIVER_PATH = "/metrics/prometheus";
+    /**
+     * Where the driver serves the job's and Spark's metrics, on the Spark UI port. Spark mounts the servlet at
+     * {@code /metrics/prometheus} and its Jetty answers that with a redirect to this (trailing slash) address.
+     */
+    public static final String DRIVER_PATH = "/metrics/prometheus/";
     /** Where the driver serves the executors' metrics ({@code spark.ui.prometheus.enabled}). */
     public static final String EXECUTORS_PATH = "/metrics/executors/prometheus";
 
@@ -80,7 +83,8 @@ public final class JobMetrics {
             .build();
     public static final Metric QUERY_RESTARTS = Metric.builder("sfcrime_query_restarts_total")
             .type(MetricType.COUNTER)
-            .doc("Queries stopped after their batch and started again from their checkpoint by a tuning change.")
+            .doc("Restarts of queries from their checkpoint by a tuning change (one per change step, whichever "
+                    + "queries it restarts).")
             .build();
 
     public static final List<Metric> ALL = List.of(INPUT_ROWS, VALID_ROWS, INVALID_ROWS, LATE_ROWS,

@@ -21,7 +21,7 @@ public final class MetricsDocs {
                 .append("(no second HTTP server):\n\n")
                 .append("- `").append(JobMetrics.DRIVER_PATH).append("`: the job's metrics below, Spark's driver ")
                 .append("metrics, and each streaming query's metrics (`spark.sql.streaming.metricsEnabled`: source ")
-                .append("`spark.streaming.<query>`, e.g. `metrics_sfcrime_driver_spark_streaming_counts_")
+                .append("`spark.streaming.<query name>`, e.g. `metrics_sfcrime_driver_spark_streaming_calls_counts_")
                 .append("inputRate_total_Value`);\n")
                 .append("- `").append(JobMetrics.EXECUTORS_PATH).append("`: executor metrics ")
                 .append("(`spark.ui.prometheus.enabled`).\n\n")

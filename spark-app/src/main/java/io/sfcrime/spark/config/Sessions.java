@@ -52,7 +52,8 @@ public final class Sessions {
         conf.set("spark.metrics.namespace", JobMetrics.NAMESPACE);
         conf.set("spark.metrics.conf.*.sink.prometheusServlet.class",
                 "org.apache.spark.metrics.sink.PrometheusServlet");
-        conf.set("spark.metrics.conf.*.sink.prometheusServlet.path", JobMetrics.DRIVER_PATH);
+        conf.set("spark.metrics.conf.*.sink.prometheusServlet.path",
+                JobMetrics.DRIVER_PATH.substring(0, JobMetrics.DRIVER_PATH.length() - 1));
         conf.set("spark.ui.prometheus.enabled", "true");
         conf.set("spark.sql.streaming.metricsEnabled", "true");
     }

@@ -15,25 +15,21 @@ true
 {{- end -}}
 {{- end -}}
 
-{{/* spec.kafka.metricsConfig of the Kafka CR: Strimzi runs the JMX exporter agent with these rules on port 9404. */}}
+{{/* spec.kafka.metricsConfig of the Kafka CR (metrics.enabled): Strimzi runs the JMX exporter agent with these rules on port 9404. */}}
 {{- define "sfcs.kafkaMetricsConfig" -}}
-{{- if .Values.metrics.enabled }}
 metricsConfig:
   type: jmxPrometheusExporter
   valueFrom:
     configMapKeyRef:
       name: {{ include "sfcs.kafkaMetricsConfigMap" . }}
       key: kafka-metrics-config.yml
-{{- end }}
 {{- end -}}
 
-{{/* spec.kafkaExporter of the Kafka CR: topic offsets and consumer-group lag (the driver's group included). */}}
+{{/* spec.kafkaExporter of the Kafka CR (metrics.enabled): topic offsets and consumer-group lag (the driver's group included). */}}
 {{- define "sfcs.kafkaExporter" -}}
-{{- if .Values.metrics.enabled }}
 kafkaExporter:
   topicRegex: {{ .Values.metrics.kafkaExporter.topicRegex | quote }}
   groupRegex: {{ .Values.metrics.kafkaExporter.groupRegex | quote }}
   resources:
     {{- toYaml .Values.metrics.kafkaExporter.resources | nindent 4 }}
-{{- end }}
 {{- end -}}

@@ -77,8 +77,9 @@ status: ## Live-retune status of the running job: applied and rejected tuning, r
 endif
 
 .PHONY: ui
-ui: ## Print the Spark UI address of a local run.
+ui: ## Print the Spark UI and metrics addresses of a local run.
 	@echo "Spark UI: http://127.0.0.1:4040/StreamingQuery/  (on Kubernetes: make ui-k8s)"
+	@echo "Metrics:  http://127.0.0.1:4040/metrics/prometheus/  (make prometheus scrapes them; docs/metrics.md)"
 
 .PHONY: prometheus
 prometheus: ## Prometheus (Debian's, apt-installed if missing) scraping the local job and Kafka; UI on 127.0.0.1:9090.

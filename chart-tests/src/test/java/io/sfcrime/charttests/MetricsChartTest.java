@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
 
 import static io.sfcrime.charttests.Chart.full;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** metrics.*: the Kafka CR's exporters, the PodMonitors, the dashboard, the consumer group, the scrape path. */
 class MetricsChartTest {
@@ -174,6 +175,17 @@ class MetricsChartTest {
                 "sfcrime_input_lag_records", "kafka_consumergroup_lag", "sfcrime_state_rows",
                 "sfcrime_invalid_rows_total", "sfcrime_late_rows_dropped_total",
                 "sfcrime_tuning_changes_applied_total", "sfcrime_query_restarts_total");
+    }
+
+    @Test
+    void badMetricsValuesAreRefusedByTheSchema() {
+        assertThatThrownBy(() -> Chart.template(List.of(), Map.of("metrics.podMonitor.interval", "soon")))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining("interval");
+        assertThatThrownBy(() -> Chart.template(List.of(), Map.of("metrics.consumerGroup", "no spaces")))
+                .hasMessageContaining("consumerGroup");
+        assertThatThrownBy(() -> Chart.template(List.of(), Map.of("metrics.enable", true)))
+                .hasMessageContaining("enable");
     }
 
     @Test

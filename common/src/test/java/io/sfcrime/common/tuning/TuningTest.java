@@ -13,6 +13,36 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class TuningTest {
+    /**
+     * How each key applies, written out here rather than read from {@link TuningKeys}: a declaration that changes
+     * a key's mode must change this table too, on purpose.
+     */
+    static final Map<String, ApplyMode> EXPECTED_MODES = Map.ofEntries(
+            Map.entry("spark.sql.shuffle.partitions", ApplyMode.FIXED_BY_CHECKPOINT),
+            Map.entry("spark.sql.streaming.checkpointFileManagerClass", ApplyMode.DRIVER_RESTART),
+            Map.entry("spark.executor.instances", ApplyMode.EXECUTORS),
+            Map.entry("spark.executor.cores", ApplyMode.DRIVER_RESTART),
+            Map.entry("spark.executor.memory", ApplyMode.DRIVER_RESTART),
+            Map.entry("source.maxOffsetsPerTrigger", ApplyMode.QUERY_RESTART),
+            Map.entry("source.minPartitions", ApplyMode.QUERY_RESTART),
+            Map.entry("source.startingOffsets", ApplyMode.QUERY_RESTART),
+            Map.entry("source.failOnDataLoss", ApplyMode.QUERY_RESTART),
+            Map.entry("query.triggerInterval", ApplyMode.QUERY_RESTART),
+            Map.entry("query.watermarkDelay", ApplyMode.QUERY_RESTART),
+            Map.entry("query.windowDuration", ApplyMode.FIXED_BY_CHECKPOINT),
+            Map.entry("query.dedupe", ApplyMode.FIXED_BY_CHECKPOINT),
+            Map.entry("console.topN", ApplyMode.LIVE));
+
+    @Test
+    void everyKeyAppliesByTheModeWrittenOutInTheTable() {
+        Set<String> declared = new HashSet<>();
+        TuningKeys.ALL.forEach(s -> declared.add(s.name()));
+        assertThat(EXPECTED_MODES.keySet()).as("the table lists exactly the declared keys").isEqualTo(declared);
+        for (Setting s : TuningKeys.ALL) {
+            assertThat(s.applyMode()).as(s.name()).isEqualTo(EXPECTED_MODES.get(s.name()));
+            assertThat(TuningKeys.applyMode(s.name())).as(s.name()).contains(EXPECTED_MODES.get(s.name()));
+        }
+    }
 
     @Test
     void keysAreDeclaredOnceWithDefaultsThatPassTheirOwnChecks() {

@@ -16,6 +16,8 @@ TUNING ?= conf/tuning.yaml
 RUN_DIR ?= run
 STATUS_FILE ?= $(RUN_DIR)/status.json
 RATE ?= 500
+# Extra Maven arguments for `make test`, e.g. TEST_ARGS=-Dreal.data.required=true (what CI passes).
+TEST_ARGS ?=
 
 ##@ General
 
@@ -31,7 +33,7 @@ build: ## Compile and package every module (no tests).
 
 .PHONY: test
 test: ## Unit and integration tests (a real Kafka broker and local Spark; no cluster needed).
-	$(MVN) verify
+	$(MVN) verify $(TEST_ARGS)
 
 .PHONY: producer-memory-check
 producer-memory-check: ## Replay a generated input of over 500 MB through the producer under -Xmx64m (constant memory).

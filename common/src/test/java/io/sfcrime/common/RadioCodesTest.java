@@ -1,13 +1,11 @@
 package io.sfcrime.common;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -32,9 +30,7 @@ class RadioCodesTest {
 
     @Test
     void loadsTheRealTableWithItsLeadingWhitespaceAndTabs() {
-        Path real = ROOT.resolve("../shared/data/radio_code.json").normalize();
-        Assumptions.assumeTrue(Files.isRegularFile(real), "the real table is not at " + real);
-        assertIsTheDatasetTable(RadioCodes.load(real));
+        assertIsTheDatasetTable(RadioCodes.load(RealData.require(RealData.RADIO_CODES)));
     }
 
     @Test

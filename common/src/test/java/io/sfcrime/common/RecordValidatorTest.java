@@ -1,13 +1,11 @@
 package io.sfcrime.common;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,10 +63,7 @@ class RecordValidatorTest {
 
     @Test
     void everyRecordOfTheRealSampleIsValid() throws IOException {
-        Path real = Path.of(System.getProperty("project.root", ".."), "..", "shared", "data",
-                "police-department-calls-for-service.json").normalize();
-        Assumptions.assumeTrue(Files.isRegularFile(real), "the real sample is not at " + real);
-        JsonNode root = Json.MAPPER.readTree(real.toFile());
+        JsonNode root = Json.MAPPER.readTree(RealData.require(RealData.SAMPLE).toFile());
         assertThat(root.size()).isEqualTo(632);
         root.forEach(r -> assertThat(RecordValidator.validate(r)).isNull());
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sfcrime.common.CallFields;
 import io.sfcrime.common.DeadLetter;
 import io.sfcrime.common.Json;
+import io.sfcrime.common.RealData;
 import io.sfcrime.common.RecordValidator;
 import io.sfcrime.common.gen.CallGenerator;
 import io.sfcrime.kafkalocal.junit.KafkaLocalExtension;
@@ -34,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The producer against a real single-node broker (kafka-local as a child process). */
 class ProducerIT {
@@ -90,9 +90,7 @@ class ProducerIT {
 
     @Test
     void realPublicSampleArrivesCompleteKeyedByCrimeId() throws IOException {
-        Path sample = Path.of(System.getProperty("project.root", "."), "..", "shared", "data",
-                "police-department-calls-for-service.json").normalize();
-        assumeTrue(Files.isRegularFile(sample), "the public sample is not at " + sample + " (shared data absent)");
+        Path sample = RealData.require(RealData.SAMPLE);
         // Expected ids, computed independently of the producer: Jackson reads the whole (small) array.
         List<String> expected = new ArrayList<>();
         long invalid = 0;
@@ -217,7 +215,6 @@ class ProducerIT {
     @Test
     void launcherReportsAnUnreachableBrokerWithAClearMessageAndNoStackTrace() throws Exception {
         Path launcher = Path.of(System.getProperty("project.root", "."), "bin", "producer");
-        assumeTrue(Files.isExecutable(launcher), "bin/producer not found at " + launcher);
         Path input = Files.writeString(dir.resolve("in.json"), "[]");
         Process p = new ProcessBuilder(launcher.toString(), "--input", input.toString(),
                 "--bootstrap", "127.0.0.1:1", "--connect-timeout-ms", "2000")

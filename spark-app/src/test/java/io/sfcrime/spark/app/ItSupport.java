@@ -3,6 +3,7 @@ package io.sfcrime.spark.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sfcrime.common.Json;
 import io.sfcrime.common.RadioCodes;
+import io.sfcrime.common.RealData;
 import io.sfcrime.common.gen.CallGenerator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -27,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 public final class ItSupport {
     public static final Path ROOT = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
     public static final Path RADIO_CODES = ROOT.resolve("data/radio_code.json");
-    public static final Path REAL_SAMPLE = ROOT.resolve("../shared/data/police-department-calls-for-service.json").normalize();
 
     private ItSupport() {
     }
@@ -48,10 +48,13 @@ public final class ItSupport {
         return values;
     }
 
-    /** The real sample's records, each re-serialised compactly (same fields and values). */
+    /**
+     * The real sample's records, each re-serialised compactly (same fields and values); skips the test when the
+     * sample is absent, fails it then under -Dreal.data.required=true ({@link RealData}).
+     */
     public static List<byte[]> realSample() throws Exception {
         List<byte[]> values = new ArrayList<>();
-        for (JsonNode n : Json.MAPPER.readTree(REAL_SAMPLE.toFile())) {
+        for (JsonNode n : Json.MAPPER.readTree(RealData.require(RealData.SAMPLE).toFile())) {
             values.add(Json.MAPPER.writeValueAsBytes(n));
         }
         return values;

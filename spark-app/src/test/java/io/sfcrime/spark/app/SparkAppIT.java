@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The whole job against a real broker, drained with --available-now, compared row by row with plain Java. */
 class SparkAppIT {
@@ -37,8 +36,6 @@ class SparkAppIT {
 
     @Test
     void realSampleGivesExactCountsAtAnyBatchSize() throws Exception {
-        assumeTrue(Files.isRegularFile(ItSupport.REAL_SAMPLE),
-                "the real sample is not in ../shared/data (" + ItSupport.REAL_SAMPLE + "); nothing to compare");
         List<byte[]> values = ItSupport.realSample();
         ItSupport.load(KAFKA.bootstrap(), "real", values);
         ObjectNode expected = ExpectedReport.compute(values, ItSupport.codes());

@@ -19,7 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +48,24 @@ public final class ItSupport {
             values.add(gen.recordBytes(i));
         }
         return values;
+    }
+
+    /**
+     * What the generator of {@link #generated} made invalid, and why, by the key {@link #load} gives each record
+     * (its index): an oracle that owes nothing to the validator the job uses.
+     */
+    public static Map<String, String> expectedReasons(long count, long seed) {
+        CallGenerator gen = new CallGenerator(CallGenerator.Options.defaults().withCount(count).withSeed(seed)
+                .withFormat(CallGenerator.Format.NDJSON).withOrder(CallGenerator.Order.SHUFFLED)
+                .withInvalidFraction(0.02));
+        Map<String, String> reasons = new HashMap<>();
+        for (long i = 0; i < count; i++) {
+            String reason = gen.expectedReasonAt(i);
+            if (reason != null) {
+                reasons.put(String.valueOf(i), reason);
+            }
+        }
+        return reasons;
     }
 
     /**
@@ -94,8 +114,14 @@ public final class ItSupport {
     }
 
     public static List<String> args(String bootstrap, String topic, Path dir, String name, Path tuning, String... extra) {
+        return args(bootstrap, topic, topic + ".results", dir, name, tuning, extra);
+    }
+
+    /** The same with a results topic of the caller's choice (several jobs may share one). */
+    public static List<String> args(String bootstrap, String topic, String resultsTopic, Path dir, String name,
+                                    Path tuning, String... extra) {
         List<String> a = new ArrayList<>(List.of("--bootstrap", bootstrap, "--topic", topic,
-                "--results-topic", topic + ".results", "--dead-letter-topic", topic + ".dlq",
+                "--results-topic", resultsTopic, "--dead-letter-topic", topic + ".dlq",
                 "--radio-codes", RADIO_CODES.toString(), "--checkpoint", dir.resolve(name + "-checkpoint").toString(),
                 "--tuning", tuning.toString(), "--report", dir.resolve(name + "-report.json").toString(),
                 "--progress-file", dir.resolve(name + "-progress.ndjson").toString(),

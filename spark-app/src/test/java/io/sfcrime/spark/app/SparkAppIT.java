@@ -19,10 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,11 +52,19 @@ class SparkAppIT {
         List<byte[]> values = ItSupport.generated(200_000, 7);
         ItSupport.load(KAFKA.bootstrap(), "gen", values);
         ObjectNode expected = ExpectedReport.compute(values, ItSupport.codes());
+        // What the generator made invalid, and why: independent of the validator the job and the expected report use.
+        Map<String, String> reasonByKey = ItSupport.expectedReasons(200_000, 7);
+        assertThat(reasonByKey).hasSize(4_000);
+        Map<String, Long> expectedReasons = new TreeMap<>();
+        reasonByKey.values().forEach(r -> expectedReasons.merge(r, 1L, Long::sum));
         assertThat(expected.get("invalid_rows").asLong()).isEqualTo(4_000);
         JsonNode first = null;
         for (long max : new long[] {70_000, 0}) {
             JsonNode report = drain("gen", "gen-" + max, max);
             assertThat(ExpectedReport.differences(report, expected)).as("maxOffsetsPerTrigger %d", max).isNull();
+            Map<String, Long> reported = new TreeMap<>();
+            report.get("invalid_by_reason").fields().forEachRemaining(e -> reported.put(e.getKey(), e.getValue().asLong()));
+            assertThat(reported).as("invalid_by_reason, maxOffsetsPerTrigger %d", max).isEqualTo(expectedReasons);
             long sum = 0;
             for (JsonNode row : report.get("by_window_crime_type")) {
                 sum += row.get("count").asLong();
@@ -64,20 +72,49 @@ class SparkAppIT {
             assertThat(report.get("valid_rows").asLong()).isEqualTo(sum + report.get("late_rows_dropped").asLong());
             first = first == null ? report : first;
         }
-        // Every invalid record is in the dead-letter topic with its reason (at least once; a replay may repeat one).
-        Map<String, String> reasonByIndex = deadLetterReasons("gen.dlq");
-        assertThat(reasonByIndex).hasSize(4_000);
-        Map<String, Long> byReason = new HashMap<>();
-        reasonByIndex.values().forEach(r -> byReason.merge(r, 1L, Long::sum));
-        Map<String, Long> expectedReasons = new HashMap<>();
-        expected.get("invalid_by_reason").fields().forEachRemaining(e -> expectedReasons.put(e.getKey(), e.getValue().asLong()));
-        assertThat(byReason).isEqualTo(expectedReasons);
+        // Every invalid record is in the dead-letter topic under its own key with the generator's reason, once per
+        // run at least (the sink is at-least-once: a replay may repeat one, but never with another reason or index).
+        Map<String, List<DeadLetterSeen>> byKey = new TreeMap<>();
+        for (DeadLetterSeen d : deadLetters("gen.dlq")) {
+            byKey.computeIfAbsent(d.key(), k -> new ArrayList<>()).add(d);
+        }
+        assertThat(byKey.keySet()).isEqualTo(reasonByKey.keySet());
+        byKey.forEach((key, seen) -> {
+            assertThat(seen).as("dead letters of key %s", key).hasSizeGreaterThanOrEqualTo(2)
+                    .allSatisfy(d -> assertThat(d.reason()).as("reason of key %s", key).isEqualTo(reasonByKey.get(key)));
+            assertThat(seen.stream().map(DeadLetterSeen::index).distinct()).as("index of key %s", key).hasSize(1);
+        });
+    }
+
+    @Test
+    void twoCheckpointsSharingOneResultsTopicEachReportOnlyTheirOwnSlice() throws Exception {
+        // Two jobs, each with its own checkpoint and input slice, write one results topic: each report must fold only
+        // its own query's records. The slices overlap in windows and crime types, so a fold of both would differ.
+        List<byte[]> values = ItSupport.generated(20_000, 31);
+        List<byte[]> first = values.subList(0, 8_000);
+        List<byte[]> second = values.subList(8_000, values.size());
+        ItSupport.load(KAFKA.bootstrap(), "slice-a", first);
+        ItSupport.load(KAFKA.bootstrap(), "slice-b", second);
+        ObjectNode expectedFirst = ExpectedReport.compute(first, ItSupport.codes());
+        ObjectNode expectedSecond = ExpectedReport.compute(second, ItSupport.codes());
+
+        drain("slice-a", "shared.results", "slice-a", 0);
+        JsonNode secondReport = drain("slice-b", "shared.results", "slice-b", 0);
+        assertThat(ExpectedReport.differences(secondReport, expectedSecond)).as("second slice").isNull();
+        // Run the first job again from its checkpoint (nothing new to read): its report now folds a topic that holds
+        // both jobs' results, and must still be its slice alone.
+        JsonNode firstReport = drain("slice-a", "shared.results", "slice-a", 0);
+        assertThat(ExpectedReport.differences(firstReport, expectedFirst)).as("first slice, after the second").isNull();
     }
 
     private JsonNode drain(String topic, String name, long max) throws Exception {
+        return drain(topic, topic + ".results", name, max);
+    }
+
+    private JsonNode drain(String topic, String resultsTopic, String name, long max) throws Exception {
         StringBuilder output = new StringBuilder();
-        List<String> args = ItSupport.args(KAFKA.bootstrap(), topic, dir, name, ItSupport.tuning(dir, name, max),
-                "--available-now");
+        List<String> args = ItSupport.args(KAFKA.bootstrap(), topic, resultsTopic, dir, name,
+                ItSupport.tuning(dir, name, max), "--available-now");
         int code = ItSupport.runInProcess(args, output);
         assertThat(code).as("exit code; output:%n%s", output).isZero();
         assertThat(output).contains("Spark UI at http://");
@@ -86,12 +123,15 @@ class SparkAppIT {
         return ItSupport.read(dir.resolve(name + "-report.json"));
     }
 
-    /** dlq.index → dlq.reason over the whole dead-letter topic (both runs wrote it; the index de-duplicates). */
-    private static Map<String, String> deadLetterReasons(String topic) {
+    record DeadLetterSeen(String key, String reason, String index) {
+    }
+
+    /** Every record of the dead-letter topic, none merged away (both runs wrote it). */
+    private static List<DeadLetterSeen> deadLetters(String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrap());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        Map<String, String> out = new HashMap<>();
+        List<DeadLetterSeen> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
             c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
@@ -104,7 +144,9 @@ class SparkAppIT {
                     Header index = r.headers().lastHeader("dlq.index");
                     Header reason = r.headers().lastHeader("dlq.reason");
                     assertThat(r.headers().lastHeader("dlq.source").value()).isEqualTo("spark-app".getBytes(StandardCharsets.UTF_8));
-                    out.put(new String(index.value(), StandardCharsets.UTF_8), new String(reason.value(), StandardCharsets.UTF_8));
+                    out.add(new DeadLetterSeen(new String(r.key(), StandardCharsets.UTF_8),
+                            new String(reason.value(), StandardCharsets.UTF_8),
+                            new String(index.value(), StandardCharsets.UTF_8)));
                 }
             }
         }

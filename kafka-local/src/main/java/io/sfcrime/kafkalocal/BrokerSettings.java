@@ -14,6 +14,10 @@ final class BrokerSettings {
     static final int NODE_ID = 1;
     static final String CLIENT_LISTENER = "PLAINTEXT";
     static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** The optional listener that demands a login: for testing that clients really send their security settings. */
+    static final String SASL_PLAIN_LISTENER = "SASL_PLAIN";
+    /** What a SASL user name or password may hold: they are written into a JAAS line, so nothing that needs quoting. */
+    static final String SASL_CREDENTIAL = "[A-Za-z0-9._-]+";
 
     /** Kafka's own default for message.max.bytes (1 MiB plus record-batch overhead). */
     static final int DEFAULT_MESSAGE_MAX_BYTES = 1_048_588;
@@ -72,5 +76,26 @@ final class BrokerSettings {
         p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(CLEANER_DEDUPE_BUFFER_BYTES));
         // log.flush.* stay at Kafka's defaults: durability comes from the OS page cache, as in production.
         return p;
+    }
+
+    /**
+     * Adds a second client listener on {@code port} that accepts only SASL_PLAINTEXT with the PLAIN mechanism and
+     * one user. The first listener stays as it is (and carries the broker's own traffic), so tools can still set up
+     * topics without credentials while the client under test must log in on this one or not connect at all.
+     */
+    static void addSaslPlainListener(Properties p, int port, String user, String password) {
+        if (!user.matches(SASL_CREDENTIAL) || !password.matches(SASL_CREDENTIAL)) {
+            throw new IllegalArgumentException("SASL user and password must match " + SASL_CREDENTIAL);
+        }
+        String listener = SASL_PLAIN_LISTENER + "://" + HOST + ":" + port;
+        p.setProperty("listeners", p.getProperty("listeners") + "," + listener);
+        p.setProperty("advertised.listeners", p.getProperty("advertised.listeners") + "," + listener);
+        p.setProperty("listener.security.protocol.map",
+                p.getProperty("listener.security.protocol.map") + "," + SASL_PLAIN_LISTENER + ":SASL_PLAINTEXT");
+        String prefix = "listener.name." + SASL_PLAIN_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+        p.setProperty(prefix + "sasl.enabled.mechanisms", "PLAIN");
+        // PLAIN's broker side: each user_NAME="PASSWORD" entry is an account.
+        p.setProperty(prefix + "plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule "
+                + "required user_" + user + "=\"" + password + "\";");
     }
 }

@@ -75,6 +75,15 @@ public final class KafkaLocal implements Callable<Integer> {
             description = "Largest record batch the broker accepts (message.max.bytes). Default: ${DEFAULT-VALUE}.")
     int messageMaxBytes;
 
+    @Option(names = "--sasl-plain-port", paramLabel = "PORT",
+            description = "Also listen on this port (127.0.0.1) with SASL_PLAINTEXT and the PLAIN mechanism, for one user "
+                    + "(--sasl-plain-user): to test that clients send their security settings. Off by default.")
+    Integer saslPlainPort;
+
+    @Option(names = "--sasl-plain-user", paramLabel = "USER:PASSWORD",
+            description = "The one account of the --sasl-plain-port listener (letters, digits, . _ -).")
+    String saslPlainUser;
+
     @Spec
     CommandSpec spec;
 
@@ -112,6 +121,12 @@ public final class KafkaLocal implements Callable<Integer> {
                 controllerPort != null ? controllerPort : (port == 0 ? 0 : port + 1), clientPort);
         Path dir = dataDir.toAbsolutePath().normalize();
         Properties props = BrokerSettings.singleNode(clientPort, quorumPort, dir, partitions, messageMaxBytes);
+        if (saslPlainPort != null) {
+            int saslPort = resolvePort("SASL", saslPlainPort, clientPort, quorumPort);
+            String[] account = saslPlainUser.split(":", 2);
+            BrokerSettings.addSaslPlainListener(props, saslPort, account[0], account[1]);
+            LOG.info("SASL_PLAINTEXT (PLAIN) listener on {}:{} for user {}", BrokerSettings.HOST, saslPort, account[0]);
+        }
         format(dir, props);
 
         KafkaRaftServer raftServer;
@@ -153,6 +168,17 @@ public final class KafkaLocal implements Callable<Integer> {
         }
         if (port == 65535 && controllerPort == null) {
             throw new CommandLine.ParameterException(cmd, "--port 65535 leaves no PORT+1: give --controller-port");
+        }
+        if ((saslPlainPort == null) != (saslPlainUser == null)) {
+            throw new CommandLine.ParameterException(cmd, "--sasl-plain-port and --sasl-plain-user go together");
+        }
+        if (saslPlainPort != null && (saslPlainPort < 0 || saslPlainPort > 65535)) {
+            throw new CommandLine.ParameterException(cmd, "--sasl-plain-port must be 0..65535, got " + saslPlainPort);
+        }
+        if (saslPlainUser != null && !saslPlainUser.matches(BrokerSettings.SASL_CREDENTIAL + ":"
+                + BrokerSettings.SASL_CREDENTIAL)) {
+            throw new CommandLine.ParameterException(cmd, "--sasl-plain-user must be USER:PASSWORD of letters, digits, "
+                    + ". _ -");
         }
         if (partitions < 1) {
             throw new CommandLine.ParameterException(cmd, "--partitions must be at least 1, got " + partitions);

@@ -25,6 +25,19 @@ class BrokerSettingsTest {
     }
 
     @Test
+    void theSaslListenerIsLoopbackAndKafkaAcceptsIt() {
+        Properties p = BrokerSettings.singleNode(19092, 19093, dir, 2, BrokerSettings.DEFAULT_MESSAGE_MAX_BYTES);
+        BrokerSettings.addSaslPlainListener(p, 19094, "spark", "s3cret");
+
+        assertThat(p.getProperty("listeners").split(",")).containsExactlyInAnyOrder("PLAINTEXT://127.0.0.1:19092",
+                "CONTROLLER://127.0.0.1:19093", "SASL_PLAIN://127.0.0.1:19094");
+        assertThat(p.getProperty("listener.name.sasl_plain.plain.sasl.jaas.config"))
+                .contains("user_spark=\"s3cret\"");
+        KafkaConfig config = KafkaConfig.fromProps(p, false);
+        assertThat(config.getString("listener.security.protocol.map")).contains("SASL_PLAIN:SASL_PLAINTEXT");
+    }
+
+    @Test
     void kafkaAcceptsTheConfigurationAsASingleNodeKraftBroker() {
         Properties p = BrokerSettings.singleNode(19092, 19093, dir, 3, 2_000_000);
 

@@ -67,6 +67,9 @@ public class KafkaLocalExtension implements BeforeAllCallback, AfterAllCallback,
     private List<String> jvmOptions;
     private int port;
     private int controllerPort;
+    private int saslPort;
+    private String saslUser;
+    private String saslPassword;
     private Path dataDir;
     private Path logFile;
     private Process process;
@@ -89,6 +92,29 @@ public class KafkaLocalExtension implements BeforeAllCallback, AfterAllCallback,
 
     public KafkaLocalExtension withJvmOptions(String... options) {
         return withJvmOptions(List.of(options));
+    }
+
+    /**
+     * A second client listener that accepts only SASL_PLAINTEXT with the PLAIN mechanism for this one user
+     * ({@link #saslBootstrap()}); the plaintext one stays for the test's own set-up. A client without the right
+     * security settings cannot connect to it at all, which is what a test of those settings needs.
+     */
+    public synchronized KafkaLocalExtension withSaslPlain(String user, String password) {
+        if (port != 0) {
+            throw new IllegalStateException("the broker was started already");
+        }
+        saslUser = user;
+        saslPassword = password;
+        return this;
+    }
+
+    /** The SASL listener's {@code 127.0.0.1:PORT} ({@link #withSaslPlain}); the same across restarts. */
+    public synchronized String saslBootstrap() {
+        requireStartedOnce();
+        if (saslUser == null) {
+            throw new IllegalStateException("no SASL listener: use withSaslPlain(user, password)");
+        }
+        return HOST + ":" + saslPort;
     }
 
     /**
@@ -231,6 +257,13 @@ public class KafkaLocalExtension implements BeforeAllCallback, AfterAllCallback,
         command.add(MAIN_CLASS);
         command.addAll(List.of("--port", Integer.toString(port), "--controller-port", Integer.toString(controllerPort),
                 "--data-dir", dataDir.toString(), "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+        if (saslUser != null) {
+            if (saslPort == 0) {
+                throw new IllegalStateException("withSaslPlain works with free ports only, not withPorts");
+            }
+            command.addAll(List.of("--sasl-plain-port", Integer.toString(saslPort),
+                    "--sasl-plain-user", saslUser + ":" + saslPassword));
+        }
         command.addAll(brokerArgs);
 
         Files.writeString(logFile, "=== " + Instant.now() + " starting: " + String.join(" ", command) + "\n",
@@ -288,10 +321,11 @@ public class KafkaLocalExtension implements BeforeAllCallback, AfterAllCallback,
     }
 
     private void pickFreePorts() throws IOException {
-        // Both sockets open at once so the two ports differ.
-        try (ServerSocket a = bindLoopback(); ServerSocket b = bindLoopback()) {
+        // All sockets open at once so the ports differ.
+        try (ServerSocket a = bindLoopback(); ServerSocket b = bindLoopback(); ServerSocket c = bindLoopback()) {
             port = a.getLocalPort();
             controllerPort = b.getLocalPort();
+            saslPort = c.getLocalPort();
             logFile = null;
         }
     }

@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,7 +46,7 @@ import static org.awaitility.Awaitility.await;
  * Live retune of a running job through its tuning file, with a real broker and local Spark: a mid-stream change of
  * the batch size and the watermark restarts the queries once and is followed within two batches, nothing is lost
  * or counted twice; a checkpoint-fixed key is refused while the query keeps running; a driver key restarts the
- * SparkSession, which resumes from the checkpoint.
+ * SparkSession, which resumes from the checkpoint with the checkpoint's value of the fixed key still refused.
  */
 class RetuneIT {
     @RegisterExtension
@@ -118,19 +119,37 @@ class RetuneIT {
             assertThat(read(status).get("last_progress").get("batch_id").asLong())
                     .isGreaterThan(refused.get("last_progress").get("batch_id").asLong());
 
-            // 5. A driver key: locally the job restarts its SparkSession and resumes from the checkpoint.
+            // 5. A driver key, with the refused shuffle partitions still in the file: locally the job restarts its
+            //    SparkSession and resumes from the checkpoint; the new session runs with the checkpoint's value,
+            //    and the file's is still listed as refused with the reason.
             Instant sessionEdit = Instant.now();
-            writeAtomically(tuning, tuningYaml(20_000, "20 hours", 2) + DRIVER_KEY);
+            writeAtomically(tuning, tuningYaml(20_000, "20 hours", 8) + DRIVER_KEY);
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).failFast(app::isDone)
                     .until(() -> read(status).path("restarts").path("session").asLong() == 1);
             JsonNode restarted = read(status);
             assertThat(restarted.get("applied").get("spark.sql.streaming.metricsEnabled").asText()).isEqualTo("true");
-            assertThat(restarted.get("rejected").size()).isZero();
+            assertThat(restarted.get("applied").get("spark.sql.shuffle.partitions").asText())
+                    .as("applied after the session restart: the checkpoint's value").isEqualTo("2");
+            assertThat(restarted.get("rejected").fieldNames()).toIterable()
+                    .containsExactly("spark.sql.shuffle.partitions");
+            assertThat(restarted.get("rejected").get("spark.sql.shuffle.partitions").asText())
+                    .contains("fixed by the checkpoint").contains("new --checkpoint");
             load(values.subList(RECORDS + EXTRA, RECORDS + 2 * EXTRA));
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).failFast(app::isDone)
                     .until(() -> countsBatches(progress).values().stream().mapToLong(Long::longValue).sum()
                             >= RECORDS + 2 * EXTRA);
             assertThat(output.toString(StandardCharsets.UTF_8)).contains("restarting the SparkSession");
+            // Spark itself ran the restarted session with the checkpoint's layout: the state of every stateful
+            // operator is in exactly the 2 partitions the checkpoint was created with, none in an 8-way layout.
+            try (Stream<Path> operators = Files.list(dir.resolve("checkpoint/counts/state"))) {
+                for (Path operator : operators.toList()) {
+                    try (Stream<Path> partitions = Files.list(operator)) {
+                        // Beside the partitions, Spark keeps the state schema in _metadata.
+                        assertThat(partitions.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("_")))
+                                .as("state partitions of %s", operator).containsExactlyInAnyOrder("0", "1");
+                    }
+                }
+            }
 
             stop.request();
             assertThat(app.get(3, TimeUnit.MINUTES)).as("exit code; output:%n%s", output).isZero();

@@ -1,5 +1,6 @@
 package io.sfcrime.consumer;
 
+import io.sfcrime.common.AliveFile;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -11,6 +12,7 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.WakeupException;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Collection;
@@ -37,16 +39,39 @@ public final class ConsumeLoop {
     private final RecordPrinter printer;
     private final PrintStream log;
     private final LongSupplier nanoClock;
+    private final AliveFile alive;
+    private long lastTouch = Long.MIN_VALUE;
     private volatile long lastActivity;
     private long consumed;
 
     ConsumeLoop(Consumer<byte[], byte[]> consumer, Settings settings, RecordPrinter printer, PrintStream log,
                 LongSupplier nanoClock) {
+        this(consumer, settings, printer, log, nanoClock, null);
+    }
+
+    /** With an alive file (may be null), touched at most once a second after a poll returns. */
+    ConsumeLoop(Consumer<byte[], byte[]> consumer, Settings settings, RecordPrinter printer, PrintStream log,
+                LongSupplier nanoClock, AliveFile alive) {
         this.consumer = consumer;
         this.settings = settings;
         this.printer = printer;
         this.log = log;
         this.nanoClock = nanoClock;
+        this.alive = alive;
+    }
+
+    /** A poll returned: the loop is alive. A failed touch is reported; the probe then sees the old file. */
+    private void touchAlive() {
+        long now = nanoClock.getAsLong();
+        if (alive == null || (lastTouch != Long.MIN_VALUE && now - lastTouch < 1_000_000_000L)) {
+            return;
+        }
+        lastTouch = now;
+        try {
+            alive.touch();
+        } catch (IOException e) {
+            log.println("consumer: cannot touch alive file " + alive.path() + ": " + e);
+        }
     }
 
     /** Records printed so far. */
@@ -101,6 +126,7 @@ public final class ConsumeLoop {
                     }
                 }
                 printer.afterPoll();
+                touchAlive();
                 if (!printed.isEmpty()) {
                     lastActivity = nanoClock.getAsLong();
                     if (settings.group() != null) {

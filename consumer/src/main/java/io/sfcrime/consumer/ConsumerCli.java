@@ -1,5 +1,6 @@
 package io.sfcrime.consumer;
 
+import io.sfcrime.common.AliveFile;
 import io.sfcrime.common.KafkaEnv;
 import io.sfcrime.common.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -25,11 +26,13 @@ import java.util.function.Function;
 @Command(name = "consumer", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Reads a topic (input calls, results or dead letters) and prints its records.",
                 "Records go to stdout; logs, the final count and errors to stderr."},
-        footer = {"", "Exit codes: 0 done, 2 bad usage, 3 broker unreachable, 4 topic missing, 1 other failure.",
+        footer = {"", "Exit codes: 0 done, 2 bad usage, 3 broker unreachable, 4 topic missing, 5 fewer records than",
+                "--expect-messages, 1 other failure.",
                 "Example: consumer --topic calls --from-beginning --format json --timeout-ms 5000"})
 public final class ConsumerCli implements Callable<Integer> {
     static final int EXIT_UNREACHABLE = 3;
     static final int EXIT_NO_TOPIC = 4;
+    static final int EXIT_TOO_FEW = 5;
 
     public enum Format { json, pretty, table }
 
@@ -53,6 +56,14 @@ public final class ConsumerCli implements Callable<Integer> {
 
     @Option(names = "--timeout-ms", defaultValue = "0", description = "stop after this long without a record (0 = never)")
     long timeoutMs;
+
+    @Option(names = "--expect-messages", description = "with --max-messages N and --timeout-ms: exit 5 unless N records "
+            + "were read before the timeout ended the run (a check, as in the chart's helm test)")
+    boolean expectMessages;
+
+    @Option(names = "--alive-file", paramLabel = "FILE",
+            description = "touch this file after each poll, at most once a second (Kubernetes probes read its age)")
+    java.nio.file.Path aliveFile;
 
     @Option(names = "--format", defaultValue = "json",
             description = "json (one value per line, nothing else on stdout), pretty (indented) or table "
@@ -113,6 +124,10 @@ public final class ConsumerCli implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--metadata-timeout-ms must be at least 1, got " + metadataTimeoutMs);
         }
+        if (expectMessages && (maxMessages < 1 || timeoutMs < 1)) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--expect-messages needs --max-messages and --timeout-ms of at least 1");
+        }
         try {
             KafkaEnv.clientProperties();
         } catch (IllegalArgumentException e) {
@@ -127,7 +142,7 @@ public final class ConsumerCli implements Callable<Integer> {
             case table -> new TablePrinter(out, top, System.console() != null, System::nanoTime);
         };
         Consumer<byte[], byte[]> consumer = consumers.apply(settings);
-        ConsumeLoop loop = new ConsumeLoop(consumer, settings, printer, err, System::nanoTime);
+        ConsumeLoop loop = new ConsumeLoop(consumer, settings, printer, err, System::nanoTime, AliveFile.at(aliveFile));
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             // wakeup() is the one consumer method that is safe from another thread: it makes the blocked poll
@@ -143,7 +158,12 @@ public final class ConsumerCli implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
         }
         try {
-            loop.run();
+            long read = loop.run();
+            if (expectMessages && read < maxMessages) {
+                err.println("consumer: expected " + maxMessages + " records from " + topic + ", read " + read
+                        + " before " + timeoutMs + " ms passed without a record");
+                return EXIT_TOO_FEW;
+            }
             return 0;
         } catch (BrokerUnreachableException e) {
             err.println("consumer: " + e.getMessage());

@@ -155,6 +155,24 @@ class ConsumerCliTest {
     }
 
     @Test
+    void expectMessagesFailsWhenTheTimeoutComesFirstAndPassesWhenEnoughArrive(@org.junit.jupiter.api.io.TempDir
+                                                                                java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path alive = dir.resolve("alive");
+        onFirstPoll(List.of(record(P0, 0, call(1, "Traffic Stop"))));
+        assertThat(run("--from-beginning", "--max-messages", "2", "--timeout-ms", "100", "--expect-messages",
+                "--alive-file", alive.toString())).isEqualTo(5);
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("expected 2 records from " + TOPIC + ", read 1");
+        assertThat(alive).exists();
+
+        topicWithTwoPartitions();
+        onFirstPoll(List.of(record(P0, 0, call(1, "Traffic Stop")), record(P1, 0, call(2, "Traffic Stop"))));
+        assertThat(run("--from-beginning", "--max-messages", "2", "--timeout-ms", "100", "--expect-messages")).isZero();
+
+        assertThat(run("--expect-messages", "--max-messages", "2")).as("--expect-messages without --timeout-ms")
+                .isEqualTo(2);
+    }
+
+    @Test
     void idleTimeoutEndsAnEmptyTopic() {
         assertThat(run("--from-beginning", "--timeout-ms", "100")).isZero();
         assertThat(lines()).isEmpty();

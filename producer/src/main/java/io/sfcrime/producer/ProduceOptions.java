@@ -31,7 +31,8 @@ public record ProduceOptions(
         double progressSeconds,
         int connectTimeoutMs,
         boolean createTopics,
-        Map<String, String> producerOverrides) {
+        Map<String, String> producerOverrides,
+        int waitForTopicsSeconds) {
 
     public static final long FOREVER = Long.MAX_VALUE;
     public static final String STDIN = "-";
@@ -66,6 +67,7 @@ public record ProduceOptions(
         b.connectTimeoutMs = connectTimeoutMs;
         b.createTopics = createTopics;
         b.producerOverrides = producerOverrides;
+        b.waitForTopicsSeconds = waitForTopicsSeconds;
         return b;
     }
 
@@ -87,6 +89,9 @@ public record ProduceOptions(
                         + " (the broker's 1 MiB message limit minus room for headers), got " + maxRecordBytes);
         require(progressSeconds >= 0, "--progress-interval must not be negative, got " + progressSeconds);
         require(connectTimeoutMs >= 1, "--connect-timeout-ms must be positive, got " + connectTimeoutMs);
+        require(waitForTopicsSeconds >= 0, "--wait-for-topics must not be negative, got " + waitForTopicsSeconds);
+        require(waitForTopicsSeconds == 0 || !createTopics,
+                "--wait-for-topics waits for topics someone else creates: give --no-create-topics too");
         if (STDIN.equals(input)) {
             require(loops == 1, "--loop needs a file: standard input can be read only once");
             require(replay == Replay.NONE, "--replay event-time needs a file (it re-reads records by offset),"
@@ -120,6 +125,7 @@ public record ProduceOptions(
         private int connectTimeoutMs = 15_000;
         private boolean createTopics = true;
         private Map<String, String> producerOverrides = Map.of();
+        private int waitForTopicsSeconds;
 
         public Builder bootstrap(String v) { bootstrap = v; return this; }
         public Builder topic(String v) { topic = v; return this; }
@@ -140,11 +146,12 @@ public record ProduceOptions(
         public Builder connectTimeoutMs(int v) { connectTimeoutMs = v; return this; }
         public Builder createTopics(boolean v) { createTopics = v; return this; }
         public Builder producerOverrides(Map<String, String> v) { producerOverrides = v; return this; }
+        public Builder waitForTopicsSeconds(int v) { waitForTopicsSeconds = v; return this; }
 
         public ProduceOptions build() {
             return new ProduceOptions(bootstrap, topic, deadLetterTopic, input, partitions, replicationFactor, rate,
                     loops, loopSuffix, limit, replay, speedup, maxRecordBytes, summaryJson, progressSeconds,
-                    connectTimeoutMs, createTopics, producerOverrides);
+                    connectTimeoutMs, createTopics, producerOverrides, waitForTopicsSeconds);
         }
     }
 }

@@ -23,6 +23,8 @@ import java.util.function.Function;
  */
 public final class ProducerApp {
     private static final Logger LOG = LoggerFactory.getLogger(ProducerApp.class);
+    /** How often --wait-for-topics lists the topics. */
+    static final long TOPIC_POLL_MS = 5_000;
 
     private ProducerApp() {
     }
@@ -41,18 +43,23 @@ public final class ProducerApp {
         source.check();
         try (Admin admin = ProducerClients.newAdmin(options.bootstrap(), options.connectTimeoutMs())) {
             try {
-                TopicSetup.checkBroker(admin, options.bootstrap(), options.connectTimeoutMs());
-                if (options.createTopics()) {
-                    List<String> created = TopicSetup.ensureTopics(admin,
-                            List.of(options.topic(), options.deadLetterTopic()), options.partitions(),
-                            options.replicationFactor(), options.connectTimeoutMs());
-                    if (!created.isEmpty()) {
-                        LOG.info("created topics {} ({} partitions, replication factor {})", created,
-                                options.partitions(), options.replicationFactor());
-                    }
+                List<String> topics = List.of(options.topic(), options.deadLetterTopic());
+                if (options.waitForTopicsSeconds() > 0) {
+                    // Someone else creates them (Strimzi's topic operator); wait, bounded, while they appear.
+                    TopicSetup.awaitTopics(admin, topics, options.waitForTopicsSeconds() * 1000L, TOPIC_POLL_MS,
+                            options.connectTimeoutMs(), err);
                 } else {
-                    TopicSetup.requireTopics(admin, List.of(options.topic(), options.deadLetterTopic()),
-                            options.connectTimeoutMs());
+                    TopicSetup.checkBroker(admin, options.bootstrap(), options.connectTimeoutMs());
+                    if (options.createTopics()) {
+                        List<String> created = TopicSetup.ensureTopics(admin, topics, options.partitions(),
+                                options.replicationFactor(), options.connectTimeoutMs());
+                        if (!created.isEmpty()) {
+                            LOG.info("created topics {} ({} partitions, replication factor {})", created,
+                                    options.partitions(), options.replicationFactor());
+                        }
+                    } else {
+                        TopicSetup.requireTopics(admin, topics, options.connectTimeoutMs());
+                    }
                 }
             } finally {
                 // Do not wait for an unreachable broker on close.
@@ -104,6 +111,21 @@ public final class ProducerApp {
             }
         }
         return summary;
+    }
+
+    /**
+     * {@code --wait-only}: waits for the topics and returns, reading no input (the chart's init containers, so a pod
+     * starts once its topics exist).
+     */
+    public static void awaitTopics(String bootstrap, List<String> topics, int waitSeconds, int callTimeoutMs,
+                                   PrintWriter err) throws TopicSetupException {
+        try (Admin admin = ProducerClients.newAdmin(bootstrap, callTimeoutMs)) {
+            try {
+                TopicSetup.awaitTopics(admin, topics, waitSeconds * 1000L, TOPIC_POLL_MS, callTimeoutMs, err);
+            } finally {
+                admin.close(Duration.ofSeconds(2));
+            }
+        }
     }
 
     private static boolean addHook(Thread hook) {

@@ -37,8 +37,8 @@ public final class ProducerCli implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE",
-            description = "JSON array or NDJSON file, or - for standard input.")
+    @Option(names = "--input", paramLabel = "FILE",
+            description = "JSON array or NDJSON file, or - for standard input (required unless --wait-only).")
     String input;
 
     @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", paramLabel = "HOST:PORT",
@@ -63,6 +63,18 @@ public final class ProducerCli implements Callable<Integer> {
     @Option(names = "--no-create-topics", negatable = false,
             description = "Do not create missing topics (fail if they do not exist).")
     boolean noCreateTopics;
+
+    @Option(names = "--wait-for-topics", defaultValue = "0", paramLabel = "SECONDS",
+            description = {"With --no-create-topics: wait up to SECONDS for the topics to exist (listing them every 5 s;",
+                "a broker still starting counts as not yet) instead of failing at once (default: ${DEFAULT-VALUE})."})
+    int waitForTopicsSeconds;
+
+    @Option(names = "--wait-only",
+            description = "Only wait (--wait-for-topics) for the --require-topic topics, then exit 0; reads no input.")
+    boolean waitOnly;
+
+    @Option(names = "--require-topic", paramLabel = "NAME", description = "A topic --wait-only waits for (repeatable).")
+    java.util.List<String> requireTopics = new java.util.ArrayList<>();
 
     @Option(names = "--rate", defaultValue = "0", paramLabel = "RECORDS_PER_S",
             description = "Valid records per second, evenly spaced; 0 = unlimited (default: ${DEFAULT-VALUE}).")
@@ -143,8 +155,31 @@ public final class ProducerCli implements Callable<Integer> {
                 .limit(limit == null ? Long.MAX_VALUE : limit)
                 .replay(mode).speedup(speedup).maxRecordBytes(maxRecordBytes).summaryJson(summaryJson)
                 .progressSeconds(progressSeconds).connectTimeoutMs(connectTimeoutMs)
-                .producerOverrides(producerProperties)
+                .producerOverrides(producerProperties).waitForTopicsSeconds(waitForTopicsSeconds)
                 .build().validate();
+    }
+
+    private int waitOnly(PrintWriter err) {
+        try {
+            if (requireTopics.isEmpty() || waitForTopicsSeconds < 1 || input != null) {
+                throw new IllegalArgumentException("--wait-only needs --wait-for-topics SECONDS (at least 1) and one"
+                        + " --require-topic or more, and reads no --input");
+            }
+            KafkaEnv.clientProperties();
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            err.println("Try 'producer --help'.");
+            err.flush();
+            return EXIT_USAGE;
+        }
+        try {
+            ProducerApp.awaitTopics(bootstrap, requireTopics, waitForTopicsSeconds, connectTimeoutMs, err);
+            return EXIT_OK;
+        } catch (TopicSetupException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return EXIT_INPUT;
+        }
     }
 
     static long parseLoops(String text) {
@@ -161,6 +196,9 @@ public final class ProducerCli implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        if (waitOnly) {
+            return waitOnly(err);
+        }
         ProduceOptions options;
         try {
             options = options();

@@ -4,6 +4,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -79,6 +80,48 @@ public final class TopicSetup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TopicSetupException("interrupted while listing topics", e);
+        }
+    }
+
+    /**
+     * Waits until every topic exists, listing them every {@code pollMs}, for at most {@code waitMs}: Kafka and the
+     * topic operator may still be starting. A broker that does not answer yet counts as "not yet". Prints one line
+     * per attempt, so a pod's log says what it waits for.
+     */
+    public static void awaitTopics(Admin admin, Collection<String> names, long waitMs, long pollMs, long callTimeoutMs,
+                                   PrintWriter err) throws TopicSetupException {
+        long deadline = System.nanoTime() + waitMs * 1_000_000L;
+        List<String> wanted = names.stream().distinct().toList();
+        String last;
+        while (true) {
+            try {
+                Set<String> existing = admin.listTopics().names().get(callTimeoutMs, TimeUnit.MILLISECONDS);
+                List<String> missing = wanted.stream().filter(n -> !existing.contains(n)).toList();
+                if (missing.isEmpty()) {
+                    err.println("topics " + wanted + " exist");
+                    err.flush();
+                    return;
+                }
+                last = "missing " + missing;
+            } catch (ExecutionException | TimeoutException e) {
+                last = "no answer from the broker (" + rootMessage(e) + ")";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TopicSetupException("interrupted while waiting for topics " + wanted, e);
+            }
+            long leftMs = (deadline - System.nanoTime()) / 1_000_000L;
+            if (leftMs <= 0) {
+                throw new TopicSetupException("topics " + wanted + " still not there after waiting " + waitMs / 1000
+                        + " s (--wait-for-topics): " + last, null);
+            }
+            err.println("waiting for topics " + wanted + ": " + last + "; " + leftMs / 1000 + " s left");
+            err.flush();
+            try {
+                Thread.sleep(Math.min(pollMs, leftMs));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TopicSetupException("interrupted while waiting for topics " + wanted, e);
+            }
         }
     }
 

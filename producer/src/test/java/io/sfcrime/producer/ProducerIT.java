@@ -233,4 +233,32 @@ class ProducerIT {
         assertThat(code).isEqualTo(ProducerCli.EXIT_INPUT);
         assertThat(err.toString()).contains("[absent, absent.dlq] do not exist", "--no-create-topics");
     }
+
+    /** The chart's install order: the producer starts before the topic operator has created its topics. */
+    @Test
+    void waitForTopicsWaitsUntilTheTopicsAppearThenSends() throws Exception {
+        Path input = Files.writeString(dir.resolve("in.json"), "[" + CallProducerTest.record("1") + "]");
+        java.util.concurrent.CompletableFuture<Integer> run = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                produce("--input", input.toString(), "--topic", "later", "--dead-letter-topic", "later.dlq",
+                        "--no-create-topics", "--wait-for-topics", "120"));
+        await().atMost(java.time.Duration.ofSeconds(60)).until(() -> err.toString().contains("missing [later, later.dlq]"));
+        assertThat(run).isNotDone();
+        try (org.apache.kafka.clients.admin.Admin admin = ProducerClients.newAdmin(KAFKA.bootstrap(), 10_000)) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("later", 1, (short) 1),
+                    new org.apache.kafka.clients.admin.NewTopic("later.dlq", 1, (short) 1))).all().get();
+        }
+        assertThat(run.get(90, TimeUnit.SECONDS)).as(err.toString()).isEqualTo(ProducerCli.EXIT_OK);
+        assertThat(err.toString()).contains("topics [later, later.dlq] exist");
+        assertThat(consumeAll("later", 1)).hasSize(1);
+    }
+
+    @Test
+    void waitOnlyGivesUpAfterItsBoundWithTheMissingTopicsNamed() {
+        int code = produce("--wait-only", "--wait-for-topics", "2", "--require-topic", "never",
+                "--require-topic", "calls-x");
+        assertThat(code).isEqualTo(ProducerCli.EXIT_INPUT);
+        assertThat(err.toString()).contains("topics [never, calls-x] still not there after waiting 2 s",
+                "missing [never, calls-x]");
+        assertThat(produce("--wait-only", "--require-topic", "x")).isEqualTo(ProducerCli.EXIT_USAGE);
+    }
 }

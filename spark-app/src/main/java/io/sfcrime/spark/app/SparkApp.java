@@ -43,6 +43,9 @@ public final class SparkApp implements Callable<Integer> {
     Path report;
     @Option(names = "--progress-file", paramLabel = "FILE", description = "Append each query progress JSON, one per line.")
     Path progressFile;
+
+    @Option(names = "--alive-file", paramLabel = "FILE", description = "Touch this file when a query starts and after each progress or idle event (Kubernetes probes read its age).")
+    Path aliveFile;
     @Option(names = "--status-file", paramLabel = "FILE", description = "Rewrite a status JSON (applied and rejected tuning, restarts, last progress) after each tuning change and each batch.")
     Path statusFile;
     @Option(names = "--ui-port", defaultValue = "4040", description = "Spark UI port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -78,7 +81,7 @@ public final class SparkApp implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobConfig config = new JobConfig(bootstrap, topic, resultsTopic, deadLetterTopic, radioCodes, checkpoint,
-                availableNow, report, progressFile, statusFile, uiPort, master, consumerGroup);
+                availableNow, report, progressFile, statusFile, uiPort, master, consumerGroup, aliveFile);
         return new Supervisor(config, tuningFile, System.getenv(), out, err, stop).run().exitCode();
     }
 }

@@ -1,5 +1,6 @@
 package io.sfcrime.spark.app;
 
+import io.sfcrime.common.AliveFile;
 import io.sfcrime.common.RadioCodes;
 import io.sfcrime.common.report.CountsReport.Totals;
 import io.sfcrime.common.tuning.Tuning;
@@ -118,7 +119,7 @@ final class Supervisor {
                                          GroupOffsets offsets) throws Exception {
         SparkSession spark = Sessions.create(config, settings.tuning());
         metrics.registerWithSpark();
-        ProgressLog progress = new ProgressLog(config.progressFile());
+        ProgressLog progress = new ProgressLog(config.progressFile(), AliveFile.at(config.aliveFile()));
         MetricsListener metricsListener = new MetricsListener(metrics, progress, offsets);
         BatchBarrier barrier = new BatchBarrier();
         // Listeners see each event in this order: a batch's metrics are updated and its progress line written before

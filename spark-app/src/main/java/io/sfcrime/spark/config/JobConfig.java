@@ -9,19 +9,20 @@ import java.nio.file.Path;
  *
  * @param consumerGroup the Kafka consumer group the processed offsets are committed to for lag tools (never read
  *                      back), or empty for none
+ * @param aliveFile     touched at each query start, progress and idle event (Kubernetes probes read its age), or null
  */
 public record JobConfig(String bootstrap, String topic, String resultsTopic, String deadLetterTopic, Path radioCodes,
                         Path checkpoint, boolean availableNow, Path report, Path progressFile, Path statusFile,
-                        int uiPort, String master, String consumerGroup) {
+                        int uiPort, String master, String consumerGroup, Path aliveFile) {
     /** The consumer group when none is given: the application's name, as the chart's default is the release's. */
     public static final String DEFAULT_CONSUMER_GROUP = Sessions.APP_NAME + "-spark";
 
-    /** With the default consumer group. */
+    /** With the default consumer group and no alive file (local runs and tests). */
     public JobConfig(String bootstrap, String topic, String resultsTopic, String deadLetterTopic, Path radioCodes,
                      Path checkpoint, boolean availableNow, Path report, Path progressFile, Path statusFile,
                      int uiPort, String master) {
         this(bootstrap, topic, resultsTopic, deadLetterTopic, radioCodes, checkpoint, availableNow, report,
-                progressFile, statusFile, uiPort, master, DEFAULT_CONSUMER_GROUP);
+                progressFile, statusFile, uiPort, master, DEFAULT_CONSUMER_GROUP, null);
     }
 
     /** One query's checkpoint (offsets, commits; for the counts query also the aggregation state). */

@@ -1,5 +1,6 @@
 package io.sfcrime.spark.ops;
 
+import io.sfcrime.common.AliveFile;
 import io.sfcrime.spark.sink.BatchStats;
 import io.sfcrime.spark.sink.ResultsSink;
 import org.apache.spark.sql.streaming.SinkProgress;
@@ -28,11 +29,18 @@ public final class ProgressLog extends StreamingQueryListener {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressLog.class);
 
     private final Path progressFile;
+    private final AliveFile alive;
     private final Map<UUID, ResultsSink> sinks = new ConcurrentHashMap<>();
     private BufferedWriter progressOut;
 
     public ProgressLog(Path progressFile) {
+        this(progressFile, null);
+    }
+
+    /** With an alive file (may be null): touched at query start and at each progress and idle event. */
+    public ProgressLog(Path progressFile, AliveFile alive) {
         this.progressFile = progressFile;
+        this.alive = alive;
     }
 
     /** The counts query's sink, whose exact per-batch numbers go into the line. */
@@ -48,6 +56,7 @@ public final class ProgressLog extends StreamingQueryListener {
     @Override
     public void onQueryStarted(QueryStartedEvent event) {
         LOG.info("query {} started (id {}, run {})", event.name(), event.id(), event.runId());
+        touchAlive();
     }
 
     @Override
@@ -55,11 +64,25 @@ public final class ProgressLog extends StreamingQueryListener {
         StreamingQueryProgress p = event.progress();
         LOG.info(line(p));
         appendProgress(p.json());
+        touchAlive();
     }
 
     @Override
     public void onQueryIdle(QueryIdleEvent event) {
-        // Nothing to report: progress already covers idle periods every few seconds.
+        // Nothing to log: progress already covers idle periods every few seconds. An idle query is alive.
+        touchAlive();
+    }
+
+    /** A failed touch is logged, not thrown: the probe then sees an old file, which is the truth. */
+    private void touchAlive() {
+        if (alive == null) {
+            return;
+        }
+        try {
+            alive.touch();
+        } catch (IOException e) {
+            LOG.warn("cannot touch alive file {}: {}", alive.path(), e.toString());
+        }
     }
 
     @Override

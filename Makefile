@@ -108,7 +108,12 @@ NAMESPACE ?= sf-crime
 RELEASE ?= sfcs
 CHART ?= helm/sf-crime-streaming
 VALUES ?= $(CHART)/values.yaml
-HELM_TIMEOUT ?= 10m
+# Long enough for a fresh kind node to pull Kafka and for the pods to wait for their topics (topicWait.seconds).
+HELM_TIMEOUT ?= 15m
+KAFKA_WAIT_TIMEOUT ?= 600s
+# The Strimzi cluster operator runs in a namespace of its own, watching NAMESPACE: pods that a Role lets create in
+# NAMESPACE (the driver's executors) can never run as the operator's account.
+STRIMZI_NAMESPACE ?= strimzi
 KIND ?= kind
 HELM ?= helm
 KUBECTL ?= kubectl
@@ -119,6 +124,9 @@ JIB_BASE_IMAGE ?= eclipse-temurin:17-jre
 BASE_IMAGE_TAR ?= images/base-jre17.tar
 STRIMZI_URL ?= https://github.com/strimzi/strimzi-kafka-operator/releases/download/$(STRIMZI_VERSION)/strimzi-cluster-operator-$(STRIMZI_VERSION).yaml
 DRIVER ?= deploy/$(RELEASE)-sf-crime-streaming-driver
+RELEASE_SELECTOR = app.kubernetes.io/instance=$(RELEASE)
+# Jib's image names: the same prefix and tag the chart is told (image.repositoryPrefix, image.tag).
+JIB_IMAGE = -Djib.image.prefix=$(IMAGE_PREFIX) -Djib.image.tag=$(IMAGE_TAG)
 comma := ,
 
 .PHONY: kind-create
@@ -131,13 +139,13 @@ base-image: ## Build the offline JRE 17 base image tar from Debian packages (mmd
 	container/base-image.sh $(BASE_IMAGE_TAR) $(IMAGE_PREFIX)/base-jre17:bookworm
 
 .PHONY: images
-images: ## Build the producer, consumer and spark-app image tars with Jib on the public JRE base.
-	$(MVN) -q -DskipTests -pl $(subst $() $(),$(comma),$(IMAGE_MODULES)) -am package jib:buildTar -Djib.base.image=$(JIB_BASE_IMAGE)
+images: ## Build the producer, consumer and spark-app image tars (IMAGE_PREFIX/MODULE:IMAGE_TAG) with Jib on the public JRE base.
+	$(MVN) -q -DskipTests -pl $(subst $() $(),$(comma),$(IMAGE_MODULES)) -am package jib:buildTar -Djib.base.image=$(JIB_BASE_IMAGE) $(JIB_IMAGE)
 	@for m in $(IMAGE_MODULES); do ls -l $$m/target/jib-image.tar; done
 
 .PHONY: images-offline
 images-offline: $(BASE_IMAGE_TAR) ## Same as images on the offline base (no registry needed; what CI runs).
-	$(MVN) -q -DskipTests -pl $(subst $() $(),$(comma),$(IMAGE_MODULES)) -am package jib:buildTar -Djib.base.image=tar://$(CURDIR)/$(BASE_IMAGE_TAR)
+	$(MVN) -q -DskipTests -pl $(subst $() $(),$(comma),$(IMAGE_MODULES)) -am package jib:buildTar -Djib.base.image=tar://$(CURDIR)/$(BASE_IMAGE_TAR) $(JIB_IMAGE)
 	@for m in $(IMAGE_MODULES); do ls -l $$m/target/jib-image.tar; done
 
 $(BASE_IMAGE_TAR):
@@ -154,16 +162,35 @@ kind-load: ## Load the three image tars into the kind cluster.
 	@for m in $(IMAGE_MODULES); do $(KIND) load image-archive $$m/target/jib-image.tar --name $(KIND_CLUSTER); done
 
 .PHONY: strimzi-install
-strimzi-install: ## Install the Strimzi operator $(STRIMZI_VERSION) watching $(NAMESPACE).
-	$(KUBECTL) create namespace $(NAMESPACE) --dry-run=client -o yaml | $(KUBECTL) apply -f -
-	curl -fsSL $(STRIMZI_URL) | sed 's/namespace: .*/namespace: $(NAMESPACE)/' | $(KUBECTL) apply -n $(NAMESPACE) -f -
-	$(KUBECTL) -n $(NAMESPACE) rollout status deployment/strimzi-cluster-operator --timeout=300s
+strimzi-install: ## Install the Strimzi operator $(STRIMZI_VERSION) in $(STRIMZI_NAMESPACE), watching $(NAMESPACE) only.
+	@echo "Strimzi $(STRIMZI_VERSION): operator in namespace $(STRIMZI_NAMESPACE), watching namespace $(NAMESPACE)"
+	for ns in $(STRIMZI_NAMESPACE) $(NAMESPACE); do \
+	  $(KUBECTL) create namespace $$ns --dry-run=client -o yaml | $(KUBECTL) apply -f -; done
+	# An operator an earlier version of this target put into $(NAMESPACE) would fight the new one.
+	$(KUBECTL) -n $(NAMESPACE) delete deployment strimzi-cluster-operator --ignore-not-found
+	curl -fsSL $(STRIMZI_URL) | sed 's/namespace: .*/namespace: $(STRIMZI_NAMESPACE)/' | $(KUBECTL) apply -n $(STRIMZI_NAMESPACE) -f -
+	# Strimzi's "watch another namespace" set-up: the namespace in STRIMZI_NAMESPACE, and in it the operator's
+	# three RoleBindings (its namespaced role, the watched role, the entity operator delegation).
+	$(KUBECTL) -n $(STRIMZI_NAMESPACE) set env deployment/strimzi-cluster-operator STRIMZI_NAMESPACE=$(NAMESPACE)
+	for rb in strimzi-cluster-operator:strimzi-cluster-operator-namespaced \
+	          strimzi-cluster-operator-watched:strimzi-cluster-operator-watched \
+	          strimzi-cluster-operator-entity-operator-delegation:strimzi-entity-operator; do \
+	  $(KUBECTL) -n $(NAMESPACE) create rolebinding $${rb%%:*} --clusterrole=$${rb#*:} \
+	    --serviceaccount=$(STRIMZI_NAMESPACE):strimzi-cluster-operator --dry-run=client -o yaml | $(KUBECTL) apply -f -; \
+	done
+	$(KUBECTL) -n $(STRIMZI_NAMESPACE) rollout status deployment/strimzi-cluster-operator --timeout=300s
 
 .PHONY: deploy
-deploy: kind-create kind-load strimzi-install ## Install or upgrade the chart and wait for it (images must be built: make images).
+deploy: kind-create kind-load strimzi-install ## Install or upgrade the chart and wait until Kafka, its topics and the pods are ready (images: make images).
 	$(HELM) upgrade --install $(RELEASE) $(CHART) --namespace $(NAMESPACE) --create-namespace \
 	  -f $(VALUES) --set image.repositoryPrefix=$(IMAGE_PREFIX) --set image.tag=$(IMAGE_TAG) --wait --timeout $(HELM_TIMEOUT)
-	$(KUBECTL) -n $(NAMESPACE) get pods -l app.kubernetes.io/instance=$(RELEASE)
+	@if $(KUBECTL) -n $(NAMESPACE) get kafka -l $(RELEASE_SELECTOR) -o name | grep -q .; then \
+	  echo "waiting up to $(KAFKA_WAIT_TIMEOUT) for Kafka and its KafkaTopics ($(RELEASE_SELECTOR)) to be Ready:"; \
+	  $(KUBECTL) -n $(NAMESPACE) get kafka,kafkatopic -l $(RELEASE_SELECTOR) -o name; \
+	  $(KUBECTL) -n $(NAMESPACE) wait kafka -l $(RELEASE_SELECTOR) --for=condition=Ready --timeout=$(KAFKA_WAIT_TIMEOUT); \
+	  $(KUBECTL) -n $(NAMESPACE) wait kafkatopic -l $(RELEASE_SELECTOR) --for=condition=Ready --timeout=$(KAFKA_WAIT_TIMEOUT); \
+	else echo "no Strimzi Kafka in release $(RELEASE) (kafka.externalBootstrap): nothing to wait for"; fi
+	$(KUBECTL) -n $(NAMESPACE) get pods -l $(RELEASE_SELECTOR)
 
 .PHONY: ui-k8s
 ui-k8s: ## Forward the Spark UI to http://localhost:4040 (Ctrl-C stops).
@@ -184,8 +211,15 @@ status-k8s: ## Print the live-retune status ConfigMap (applied, rejected, restar
 	$(KUBECTL) -n $(NAMESPACE) get configmap $(RELEASE)-tuning-status -o jsonpath='{.data}'; echo
 
 .PHONY: undeploy
-undeploy: ## Uninstall the release (the checkpoint PVC is kept; delete it to start counts afresh).
-	$(HELM) uninstall $(RELEASE) --namespace $(NAMESPACE) --wait
+undeploy: ## Delete the release's KafkaTopics (and wait), then uninstall it (the checkpoint PVC is kept; delete it to start counts afresh).
+	@echo "deleting the KafkaTopics of $(RELEASE) while Kafka and the topic operator still run (it removes their finalizers)"
+	if $(KUBECTL) get crd kafkatopics.kafka.strimzi.io >/dev/null 2>&1; then \
+	  $(KUBECTL) -n $(NAMESPACE) delete kafkatopic -l $(RELEASE_SELECTOR) --ignore-not-found --wait --timeout=$(KAFKA_WAIT_TIMEOUT); fi
+	@if $(HELM) status $(RELEASE) --namespace $(NAMESPACE) >/dev/null 2>&1; then \
+	  $(HELM) uninstall $(RELEASE) --namespace $(NAMESPACE) --wait --timeout $(HELM_TIMEOUT); \
+	else echo "release $(RELEASE) is not installed in $(NAMESPACE)"; fi
+	# Hooks are not release resources: the producer Job and the helm test pod stay after an uninstall.
+	$(KUBECTL) -n $(NAMESPACE) delete job,pod -l '$(RELEASE_SELECTOR),app.kubernetes.io/component in (producer,test)' --ignore-not-found
 
 .PHONY: kind-delete
 kind-delete: ## Delete the kind cluster.

@@ -135,6 +135,17 @@ seccompProfile:
   type: RuntimeDefault
 {{- end -}}
 
+{{/* Containers of Strimzi's images (Kafka, topic and user operators): their own uid, the rest as the chart's. */}}
+{{- define "sfcs.strimziContainerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+capabilities:
+  drop: [ALL]
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
 {{/* Where a pod may run and what it pulls with: nodeSelector, tolerations, pull Secrets (no affinity). */}}
 {{- define "sfcs.placement" -}}
 {{- with .Values.nodeSelector }}
@@ -188,6 +199,79 @@ affinity:
 {{- define "sfcs.sparkConfConfigMap" -}}{{ include "sfcs.fullname" . }}-spark-conf{{- end -}}
 {{- define "sfcs.executorSA" -}}{{ include "sfcs.fullname" . }}-executor{{- end -}}
 
+{{/* The driver's ServiceAccount: the chart's own (serviceAccount.create), or one you made (serviceAccount.name).
+     The Role is bound to it either way. */}}
+{{- define "sfcs.driverSA" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "sfcs.driverName" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- required "serviceAccount.name is required when serviceAccount.create is false: the driver's pods run as that account, and the chart binds its Role to it" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Pod metadata of a component: the chart's labels (they win over podLabels, selectors depend on them), podLabels,
+     podAnnotations plus any given here. Usage: include "sfcs.podMetadata" (list . "driver" (dict "k" "v")) */}}
+{{- define "sfcs.podMetadata" -}}
+{{- $root := index . 0 -}}
+{{- $labels := merge (fromYaml (include "sfcs.labels" (list $root (index . 1)))) (deepCopy $root.Values.podLabels) -}}
+{{- $annotations := merge (deepCopy (default dict (index . 2))) (deepCopy $root.Values.podAnnotations) -}}
+labels:
+  {{- toYaml $labels | nindent 2 }}
+{{- with $annotations }}
+annotations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/* extraEnv of every container the chart runs, after the chart's own variables: nothing, or the list indented.
+     Usage: include "sfcs.extraEnv" (list . 12) */}}
+{{- define "sfcs.extraEnv" -}}
+{{- with (index . 0).Values.extraEnv }}
+{{- toYaml . | nindent (index $ 1) }}
+{{- end }}
+{{- end -}}
+
+{{/* Strimzi's CRDs must be installed before the chart (make strimzi-install): without them the API server rejects the
+     Kafka resources with a message that does not say why. Offline renders (helm template, helm lint) do not see the
+     cluster's APIs: pass --api-versions kafka.strimzi.io/v1beta2, or set kafka.strimzi.crdCheck=false. */}}
+{{- define "sfcs.checkStrimziCrds" -}}
+{{- if and (include "sfcs.strimzi" .) .Values.kafka.strimzi.crdCheck (not (.Capabilities.APIVersions.Has "kafka.strimzi.io/v1beta2")) -}}
+{{- fail "kafka.strimzi.io/v1beta2 is not served by this cluster: install the Strimzi operator 0.45 and its CRDs first (make strimzi-install), or set kafka.externalBootstrap to use a Kafka you run. For helm template/lint without a cluster: --api-versions kafka.strimzi.io/v1beta2 or --set kafka.strimzi.crdCheck=false" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* An init container that waits until the topics exist, with the producer image's own CLI (a Kafka Admin that
+     lists topics every 5 s): Kafka and the topic operator may still be starting when the pod is scheduled.
+     Usage: include "sfcs.waitForTopics" (list . "spark" (list "calls" ...)): the KafkaUser whose credentials it
+     uses (it sees only the topics that user may describe) and the topics. */}}
+{{- define "sfcs.waitForTopics" -}}
+{{- $root := index . 0 -}}
+- name: wait-for-topics
+  image: {{ include "sfcs.image" (list $root "producer") }}
+  imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+  args:
+    - --wait-only
+    - --bootstrap
+    - {{ include "sfcs.bootstrap" $root | quote }}
+    - --wait-for-topics
+    - {{ $root.Values.topicWait.seconds | quote }}
+    {{- range index . 2 }}
+    - --require-topic
+    - {{ . | quote }}
+    {{- end }}
+  env:
+    - name: JAVA_OPTS
+      value: "-Xmx64m -Djava.io.tmpdir=/tmp"
+    {{- include "sfcs.kafkaEnv" (list $root (index . 1)) | nindent 4 }}
+  resources:
+    {{- toYaml $root.Values.topicWait.resources | nindent 4 }}
+  securityContext:
+    {{- include "sfcs.containerSecurityContext" $root | nindent 4 }}
+  volumeMounts:
+    - name: tmp
+      mountPath: /tmp
+{{- end -}}
+
 {{/* Static Spark settings of the driver (client mode), one key=value per line: the image's entrypoint turns them
      into -D system properties that SparkConf reads. Tuning keys are NOT here: they come from the tuning ConfigMap.
      Two of Spark's defaults are turned off because they only make API requests the driver's Role need not allow:
@@ -214,7 +298,7 @@ affinity:
   "spark.kubernetes.driver.ownPersistentVolumeClaim" "false"
   "spark.kubernetes.executor.disableConfigMap" "true"
   "spark.kubernetes.driver.service.deleteOnTermination" "false"
-  "spark.driver.host" (printf "%s.%s.svc.cluster.local" (include "sfcs.driverHeadless" .) $ns)
+  "spark.driver.host" (printf "%s.%s.svc.%s" (include "sfcs.driverHeadless" .) $ns .Values.clusterDomain)
   "spark.driver.port" (toString .Values.spark.driverPort)
   "spark.driver.blockManager.port" (toString .Values.spark.blockManagerPort)
   "spark.blockManager.port" (toString .Values.spark.blockManagerPort)
@@ -290,4 +374,39 @@ affinity:
 {{- if gt (addf $heap $overhead) $limit -}}
 {{- fail (printf "spark.driver.memory (%s) plus the off-heap overhead (%.0fMi: max(384Mi, 10%% of the heap)) does not fit in spark.driver.resources.limits.memory (%v): raise the limit or lower the heap" .Values.spark.driver.memory $overhead .Values.spark.driver.resources.limits.memory) -}}
 {{- end -}}
+{{- end -}}
+
+
+{{- define "sfcs.aliveFile" -}}/tmp/sfcrime-alive{{- end -}}
+
+{{/* The driver's probes. Startup: the UI answers (the SparkSession is up) within spark.probes.startupSeconds.
+     Readiness and liveness: the file the driver touches after every progress event of every query (Spark emits one
+     per batch, and one every spark.sql.streaming.noDataProgressEventInterval while idle) is younger than
+     spark.probes.progressMaxAgeSeconds, so a driver whose queries stopped or hang is not ready, then restarted. */}}
+{{- define "sfcs.driverProbes" -}}
+{{- $p := .Values.spark.probes -}}
+startupProbe:
+  tcpSocket:
+    port: ui
+  periodSeconds: 5
+  failureThreshold: {{ div (int $p.startupSeconds) 5 }}
+readinessProbe:
+  {{- include "sfcs.aliveCheck" (list (include "sfcs.aliveFile" .) $p.progressMaxAgeSeconds) | nindent 2 }}
+  periodSeconds: 10
+  failureThreshold: 3
+livenessProbe:
+  {{- include "sfcs.aliveCheck" (list (include "sfcs.aliveFile" .) $p.progressMaxAgeSeconds) | nindent 2 }}
+  periodSeconds: 30
+  timeoutSeconds: 5
+  failureThreshold: {{ $p.livenessFailures }}
+{{- end -}}
+
+{{/* An exec probe: the alive file exists and was touched within the given seconds (bash and coreutils of the image;
+     no JVM started per probe). Usage: include "sfcs.aliveCheck" (list PATH SECONDS) */}}
+{{- define "sfcs.aliveCheck" -}}
+exec:
+  command:
+    - bash
+    - -c
+    - {{ printf "f=%s; [ -f $f ] && [ $(( $(date +%%s) - $(stat -c %%Y $f) )) -le %d ]" (index . 0) (int (index . 1)) | quote }}
 {{- end -}}

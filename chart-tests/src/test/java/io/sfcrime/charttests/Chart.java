@@ -17,6 +17,7 @@ import io.strimzi.api.kafka.model.user.KafkaUser;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
@@ -29,6 +30,9 @@ final class Chart {
     static final Path VALUES = Paths.get("src/test/resources/values").toAbsolutePath();
     static final String RELEASE = "sfcs";
     static final String NAMESPACE = "sf-crime";
+    static final String CRD_CHECK = "kafka.strimzi.crdCheck";
+    /** helm-java's Helm library says v1.20.0 when not told, below the chart's kubeVersion; kind's node is 1.31. */
+    static final String KUBE_VERSION = "1.31.2";
 
     // No API server is contacted: the client is only used to deserialize.
     private static final KubernetesClient CLIENT = new KubernetesClientBuilder().build();
@@ -42,9 +46,17 @@ final class Chart {
     private Chart() {
     }
 
-    /** helm template with the given values files (from src/test/resources/values) and --set pairs. */
+    /**
+     * helm template with the given values files (from src/test/resources/values) and --set pairs. Offline, helm sees
+     * no cluster and so no Strimzi CRDs: the chart's CRD check is off unless a test sets it
+     * (kafka.strimzi.crdCheck).
+     */
     static String template(List<String> valuesFiles, Map<String, Object> sets) {
-        TemplateCommand t = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE);
+        TemplateCommand t = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE)
+                .withKubeVersion(KUBE_VERSION);
+        if (!sets.containsKey(CRD_CHECK)) {
+            t = t.set(CRD_CHECK, false);
+        }
         for (String f : valuesFiles) {
             t = t.withValuesFile(VALUES.resolve(f));
         }
@@ -82,6 +94,62 @@ final class Chart {
 
     static List<HasMetadata> render(String... valuesFiles) {
         return parse(template(valuesFiles));
+    }
+
+    /** The annotation key prefix of Helm hooks, and what {@link #renderWithHooks} renames it to while rendering. */
+    static final String HOOK = "helm.sh/hook";
+    private static final String HOOK_ALIAS = "sfcs-tests.invalid/hook";
+
+    /**
+     * Release resources and hooks. helm-java's template prints the release manifest only (what install and upgrade
+     * apply), as Helm keeps hooks apart by their annotation; so the chart is copied with the annotation renamed,
+     * rendered, and the name put back in the text.
+     */
+    static String templateWithHooks(List<String> valuesFiles, Map<String, Object> sets) {
+        Path copy;
+        try {
+            copy = Files.createTempDirectory("sfcs-chart").resolve(DIR.getFileName().toString());
+            try (java.util.stream.Stream<Path> s = Files.walk(DIR)) {
+                for (Path p : s.toList()) {
+                    Path target = copy.resolve(DIR.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(target);
+                    } else if (p.toString().contains("/templates/")) {
+                        Files.writeString(target, Files.readString(p).replace(HOOK, HOOK_ALIAS));
+                    } else {
+                        Files.copy(p, target);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        TemplateCommand t = new Helm(copy).template().withName(RELEASE).withNamespace(NAMESPACE)
+                .withKubeVersion(KUBE_VERSION);
+        for (String f : valuesFiles) {
+            t = t.withValuesFile(VALUES.resolve(f));
+        }
+        Map<String, Object> all = new java.util.LinkedHashMap<>(Map.of(CRD_CHECK, false));
+        all.putAll(sets);
+        for (Map.Entry<String, Object> e : all.entrySet()) {
+            t = t.set(e.getKey(), e.getValue());
+        }
+        return t.call().replace(HOOK_ALIAS, HOOK);
+    }
+
+    static List<HasMetadata> renderWithHooks(List<String> valuesFiles, Map<String, Object> sets) {
+        return parse(templateWithHooks(valuesFiles, sets));
+    }
+
+    static List<HasMetadata> renderWithHooks(String... valuesFiles) {
+        return renderWithHooks(List.of(valuesFiles), Map.of());
+    }
+
+    /** The hook events of an object (helm.sh/hook), empty for a release resource. */
+    static List<String> hookEvents(HasMetadata d) {
+        Map<String, String> a = d.getMetadata().getAnnotations();
+        String v = a == null ? null : a.get(HOOK);
+        return v == null ? List.of() : List.of(v.replace(" ", "").split(","));
     }
 
     @SuppressWarnings("unchecked")

@@ -91,7 +91,7 @@ class ChartTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6})
     void everyDocumentIsTypedLabelledSecuredAndShortNamed(int scenario) {
-        List<HasMetadata> docs = Chart.render(SCENARIOS[scenario]);
+        List<HasMetadata> docs = Chart.renderWithHooks(SCENARIOS[scenario]);
         assertThat(docs).isNotEmpty();
         for (HasMetadata d : docs) {
             String id = d.getKind() + "/" + d.getMetadata().getName();
@@ -362,6 +362,7 @@ class ChartTest {
                 d.getSpec().getTemplate().getSpec()));
         Chart.all(docs, Job.class).forEach(j -> specs.put("Job/" + j.getMetadata().getName(),
                 j.getSpec().getTemplate().getSpec()));
+        Chart.all(docs, Pod.class).forEach(p -> specs.put("Pod/" + p.getMetadata().getName(), p.getSpec()));
         if (docs.stream().anyMatch(d -> d.getMetadata().getName().equals(full("spark-conf")))) {
             specs.put("executor pod template", executorTemplate(docs).getSpec());
         }
@@ -371,7 +372,11 @@ class ChartTest {
     static void assertSecure(String id, PodSpec spec) {
         assertThat(spec.getSecurityContext().getRunAsNonRoot()).as("%s runAsNonRoot", id).isTrue();
         assertThat(spec.getSecurityContext().getSeccompProfile().getType()).as(id).isEqualTo("RuntimeDefault");
-        for (Container c : spec.getContainers()) {
+        List<Container> all = new ArrayList<>(spec.getContainers());
+        if (spec.getInitContainers() != null) {
+            all.addAll(spec.getInitContainers());
+        }
+        for (Container c : all) {
             String cid = id + " container " + c.getName();
             var sc = c.getSecurityContext();
             assertThat(sc).as(cid).isNotNull();

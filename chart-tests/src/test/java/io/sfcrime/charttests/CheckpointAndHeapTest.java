@@ -58,7 +58,7 @@ class CheckpointAndHeapTest {
                 .getMetadata().getLabels();
         assertThat(Scheduler.selects(term.getLabelSelector(), driverLabels)).isTrue();
         assertThat(Scheduler.selects(term.getLabelSelector(), executor.getMetadata().getLabels())).isFalse();
-        Job producer = Chart.one(docs, Job.class, full("producer"));
+        Job producer = Chart.one(Chart.renderWithHooks(), Job.class, full("producer"));
         assertThat(Scheduler.selects(term.getLabelSelector(), producer.getSpec().getTemplate().getMetadata().getLabels()))
                 .isFalse();
         // Only executors follow the driver; the driver itself goes wherever the scheduler puts it.

@@ -68,8 +68,14 @@ public final class KubePlay {
         byte[] caCert();
     }
 
-    /** A readiness probe the runner evaluates: a TCP connect, or an HTTP GET when {@code path} is set. */
-    public record Readiness(String container, int port, String path) {
+    /**
+     * A readiness probe the runner evaluates: a command run in the container when {@code command} is set (exit 0:
+     * ready), else a TCP connect, or an HTTP GET when {@code path} is set.
+     */
+    public record Readiness(String container, int port, String path, List<String> command) {
+        public Readiness(String container, int port, String path) {
+            this(container, port, path, null);
+        }
     }
 
     /**
@@ -379,7 +385,10 @@ public final class KubePlay {
             return new Readiness(c.getName(), port(c, probe.getHttpGet().getPort()),
                     Optional.ofNullable(probe.getHttpGet().getPath()).orElse("/"));
         }
-        throw new Unsupported("container " + c.getName() + ": only tcpSocket and httpGet readiness probes are supported");
+        if (probe.getExec() != null && probe.getExec().getCommand() != null && !probe.getExec().getCommand().isEmpty()) {
+            return new Readiness(c.getName(), 0, null, List.copyOf(probe.getExec().getCommand()));
+        }
+        throw new Unsupported("container " + c.getName() + ": only exec, tcpSocket and httpGet readiness probes are supported");
     }
 
     private static int port(Container c, IntOrString port) {

@@ -119,6 +119,22 @@ class KubePlayTest {
     }
 
     @Test
+    void anExecReadinessProbeIsKeptForTheRunnerAndTakenOutOfThePod() {
+        Pod pod = new PodBuilder(executor()).editSpec().editFirstContainer().withNewReadinessProbe().withNewExec()
+                .withCommand("bash", "-c", "test -f /tmp/alive").endExec().endReadinessProbe()
+                .withNewLivenessProbe().withNewExec().withCommand("true").endExec().endLivenessProbe()
+                .endContainer().endSpec().build();
+        KubePlay.Plan plan = KubePlay.prepare(pod, NODE, lookup, DIR, "127.0.0.11");
+        assertThat(plan.readiness()).singleElement().satisfies(r -> {
+            assertThat(r.container()).isEqualTo("spark-kubernetes-executor");
+            assertThat(r.command()).containsExactly("bash", "-c", "test -f /tmp/alive");
+        });
+        Container c = Serialization.unmarshal(plan.yaml(), Pod.class).getSpec().getContainers().get(0);
+        assertThat(c.getReadinessProbe()).isNull();
+        assertThat(c.getLivenessProbe()).isNull();
+    }
+
+    @Test
     void theDriverGetsItsServiceAccountTokenAndConfigMapFiles() {
         configMaps.put("conf", new ConfigMapBuilder().withNewMetadata().withName("conf").endMetadata()
                 .addToData("spark.properties", "a=b").addToData("other", "x").build());

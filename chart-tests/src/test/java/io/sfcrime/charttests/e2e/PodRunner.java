@@ -284,7 +284,8 @@ public final class PodRunner implements AutoCloseable {
             JsonNode i = containers.get(c.getName());
             boolean running = i != null && i.path("State").path("Running").asBoolean();
             boolean probed = p.plan().readiness().stream().filter(r -> r.container().equals(c.getName()))
-                    .allMatch(r -> Probes.ready(podIps.get(pod.getMetadata().getName()), r));
+                    .allMatch(r -> running && (r.command() != null ? execProbe(i.path("Id").asText(), r.command())
+                            : Probes.ready(podIps.get(pod.getMetadata().getName()), r)));
             if (running && probed) {
                 ready.add(c.getName());
             }
@@ -295,6 +296,13 @@ public final class PodRunner implements AutoCloseable {
         }
         writeStatus(pod.getMetadata().getName(), PodStatuses.of(pod, node.ip(), podIps.get(pod.getMetadata().getName()),
                 p.started(), containers, ready));
+    }
+
+    /** An exec probe, as the kubelet runs it: the command in the running container, ready when it exits 0. */
+    private boolean execProbe(String containerId, List<String> command) {
+        List<String> args = new ArrayList<>(List.of("exec", containerId));
+        args.addAll(command);
+        return podman.exec(10, args.toArray(String[]::new)).ok();
     }
 
     /** Stops and removes the pod's containers in the background; {@code deleteObject}: then remove it from the API. */

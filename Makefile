@@ -202,8 +202,10 @@ logs-k8s: ## Follow the driver's log (one progress line per batch).
 	$(KUBECTL) -n $(NAMESPACE) logs -f $(DRIVER)
 
 .PHONY: retune
+# --reset-then-reuse-values (Helm 3.14+): your earlier values over the chart's current defaults. --reuse-values would
+# render with the defaults of the chart version first installed, without the values a newer chart added.
 retune: ## Apply edited tuning from VALUES without rolling the driver (helm upgrade).
-	$(HELM) upgrade $(RELEASE) $(CHART) --namespace $(NAMESPACE) --reuse-values -f $(VALUES) --wait --timeout $(HELM_TIMEOUT)
+	$(HELM) upgrade $(RELEASE) $(CHART) --namespace $(NAMESPACE) --reset-then-reuse-values -f $(VALUES) --wait --timeout $(HELM_TIMEOUT)
 	$(KUBECTL) -n $(NAMESPACE) get configmap $(RELEASE)-sf-crime-streaming-tuning -o jsonpath='{.data}'; echo
 
 .PHONY: status-k8s

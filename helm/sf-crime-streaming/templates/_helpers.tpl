@@ -232,11 +232,11 @@ annotations:
 {{- end -}}
 
 {{/* Strimzi's CRDs must be installed before the chart (make strimzi-install): without them the API server rejects the
-     Kafka resources with a message that does not say why. Offline renders (helm template, helm lint) do not see the
-     cluster's APIs: pass --api-versions kafka.strimzi.io/v1beta2, or set kafka.strimzi.crdCheck=false. */}}
+     Kafka resources with a message that does not say why. `helm template` does not see the cluster's APIs
+     (helm lint only logs a fail): pass --api-versions kafka.strimzi.io/v1beta2, or set kafka.strimzi.crdCheck=false. */}}
 {{- define "sfcs.checkStrimziCrds" -}}
 {{- if and (include "sfcs.strimzi" .) .Values.kafka.strimzi.crdCheck (not (.Capabilities.APIVersions.Has "kafka.strimzi.io/v1beta2")) -}}
-{{- fail "kafka.strimzi.io/v1beta2 is not served by this cluster: install the Strimzi operator 0.45 and its CRDs first (make strimzi-install), or set kafka.externalBootstrap to use a Kafka you run. For helm template/lint without a cluster: --api-versions kafka.strimzi.io/v1beta2 or --set kafka.strimzi.crdCheck=false" -}}
+{{- fail "kafka.strimzi.io/v1beta2 is not served by this cluster: install the Strimzi operator 0.45 and its CRDs first (make strimzi-install), or set kafka.externalBootstrap to use a Kafka you run. For helm template without a cluster: --api-versions kafka.strimzi.io/v1beta2 or --set kafka.strimzi.crdCheck=false" -}}
 {{- end -}}
 {{- end -}}
 

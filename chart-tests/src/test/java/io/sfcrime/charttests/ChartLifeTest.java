@@ -146,6 +146,9 @@ class ChartLifeTest {
             jars.add(resource);
         }
         assertThat(jars).noneMatch(j -> j.startsWith("local:///app/classes"));
+        // Spark's shutdown clean-up asks only for what the Role gives (as in driver mode).
+        assertThat(sparkConf).containsEntry("spark.kubernetes.executor.disableConfigMap", "true")
+                .containsEntry("spark.kubernetes.driver.service.deleteOnTermination", "false");
         assertThatThrownBy(() -> Chart.template(List.of("spark-operator.yaml"),
                 Map.of("spark.operator.mainApplicationFile", "local:///app/classes")))
                 .hasMessageContaining("must not be local:///app/classes");

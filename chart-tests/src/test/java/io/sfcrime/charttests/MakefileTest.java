@@ -61,6 +61,13 @@ class MakefileTest {
                 .contains("echo \"waiting up to");
     }
 
+    /** --reuse-values renders with the first chart version's defaults (pkg/action/upgrade.go reuseValues). */
+    @Test
+    void retuneKeepsTheUsersValuesOverTheChartsCurrentDefaults() throws Exception {
+        assertThat(dryRun("retune")).contains("helm upgrade sfcs helm/sf-crime-streaming --namespace sf-crime "
+                + "--reset-then-reuse-values").doesNotContain("--reuse-values");
+    }
+
     @Test
     void imagesHonourImagePrefixAndTag() throws Exception {
         for (String target : List.of("images", "images-offline")) {

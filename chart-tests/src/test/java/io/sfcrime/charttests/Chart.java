@@ -17,7 +17,6 @@ import io.strimzi.api.kafka.model.user.KafkaUser;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
@@ -96,34 +95,11 @@ final class Chart {
         return parse(template(valuesFiles));
     }
 
-    /** The annotation key prefix of Helm hooks, and what {@link #renderWithHooks} renames it to while rendering. */
-    static final String HOOK = "helm.sh/hook";
-    private static final String HOOK_ALIAS = "sfcs-tests.invalid/hook";
+    static final String HOOK = WithHooks.HOOK;
 
-    /**
-     * Release resources and hooks. helm-java's template prints the release manifest only (what install and upgrade
-     * apply), as Helm keeps hooks apart by their annotation; so the chart is copied with the annotation renamed,
-     * rendered, and the name put back in the text.
-     */
+    /** Release resources and hooks ({@link WithHooks}), CRD check off as in {@link #template}. */
     static String templateWithHooks(List<String> valuesFiles, Map<String, Object> sets) {
-        Path copy;
-        try {
-            copy = Files.createTempDirectory("sfcs-chart").resolve(DIR.getFileName().toString());
-            try (java.util.stream.Stream<Path> s = Files.walk(DIR)) {
-                for (Path p : s.toList()) {
-                    Path target = copy.resolve(DIR.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(target);
-                    } else if (p.toString().contains("/templates/")) {
-                        Files.writeString(target, Files.readString(p).replace(HOOK, HOOK_ALIAS));
-                    } else {
-                        Files.copy(p, target);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path copy = WithHooks.chartCopy(DIR);
         TemplateCommand t = new Helm(copy).template().withName(RELEASE).withNamespace(NAMESPACE)
                 .withKubeVersion(KUBE_VERSION);
         for (String f : valuesFiles) {
@@ -134,7 +110,11 @@ final class Chart {
         for (Map.Entry<String, Object> e : all.entrySet()) {
             t = t.set(e.getKey(), e.getValue());
         }
-        return t.call().replace(HOOK_ALIAS, HOOK);
+        try {
+            return WithHooks.restore(t.call());
+        } finally {
+            WithHooks.delete(copy);
+        }
     }
 
     static List<HasMetadata> renderWithHooks(List<String> valuesFiles, Map<String, Object> sets) {

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.sfcrime.charttests.WithHooks;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -48,12 +49,20 @@ public final class Release {
     public static Release render(Path chart, String name, String namespace, List<Path> valuesFiles) {
         // helm-java's default Kubernetes version (1.20) is below the chart's kubeVersion; the rig plays a 1.31 node.
         // Rendering sees no cluster, so no Strimzi CRDs: the chart's check of them is off (the rig runs an external Kafka).
-        TemplateCommand t = new Helm(chart).template().withName(name).withNamespace(namespace).withKubeVersion("1.31.2")
+        // Hooks too (the producer Job is a post-install hook), as an install creates them; not the test hooks.
+        Path copy = WithHooks.chartCopy(chart);
+        TemplateCommand t = new Helm(copy).template().withName(name).withNamespace(namespace)
+                .withKubeVersion("1.31.2")
                 .set("kafka.strimzi.crdCheck", false);
         for (Path f : valuesFiles) {
             t = t.withValuesFile(f);
         }
-        String yaml = t.call();
+        String yaml;
+        try {
+            yaml = WithHooks.restore(t.call());
+        } finally {
+            WithHooks.delete(copy);
+        }
         List<HasMetadata> out = new ArrayList<>();
         // No API server is contacted: the client only deserializes.
         try (KubernetesClient parser = new KubernetesClientBuilder().withConfig(Config.empty()).build()) {
@@ -70,7 +79,7 @@ public final class Release {
 
     static boolean isTestHook(HasMetadata o) {
         Map<String, String> a = o.getMetadata().getAnnotations();
-        return a != null && List.of(a.getOrDefault("helm.sh/hook", "").split(",")).contains("test");
+        return a != null && List.of(a.getOrDefault(WithHooks.HOOK, "").replace(" ", "").split(",")).contains("test");
     }
 
     public String name() {

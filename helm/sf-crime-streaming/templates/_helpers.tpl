@@ -231,8 +231,8 @@ annotations:
 {{- end }}
 {{- end -}}
 
-{{/* Strimzi's CRDs must be installed before the chart (make strimzi-install): without them the API server rejects the
-     Kafka resources with a message that does not say why. `helm template` does not see the cluster's APIs
+{{/* Strimzi's CRDs must be installed before the chart (make strimzi-install): without them the install stops at
+     "no matches for kind Kafka", which does not say what to install. `helm template` does not see the cluster's APIs
      (helm lint only logs a fail): pass --api-versions kafka.strimzi.io/v1beta2, or set kafka.strimzi.crdCheck=false. */}}
 {{- define "sfcs.checkStrimziCrds" -}}
 {{- if and (include "sfcs.strimzi" .) .Values.kafka.strimzi.crdCheck (not (.Capabilities.APIVersions.Has "kafka.strimzi.io/v1beta2")) -}}
@@ -376,13 +376,14 @@ annotations:
 {{- end -}}
 {{- end -}}
 
-
+{{/* The file the driver and the consumer touch while they make progress (--alive-file); /tmp is their emptyDir. */}}
 {{- define "sfcs.aliveFile" -}}/tmp/sfcrime-alive{{- end -}}
 
 {{/* The driver's probes. Startup: the UI answers (the SparkSession is up) within spark.probes.startupSeconds.
-     Readiness and liveness: the file the driver touches after every progress event of every query (Spark emits one
-     per batch, and one every spark.sql.streaming.noDataProgressEventInterval while idle) is younger than
-     spark.probes.progressMaxAgeSeconds, so a driver whose queries stopped or hang is not ready, then restarted. */}}
+     Readiness and liveness: the file the driver touches at each query start and at each progress event of every
+     query (one per batch; while a query waits for data Spark 3.5 reports it idle every
+     spark.sql.streaming.noDataProgressEventInterval, 10 s) is younger than spark.probes.progressMaxAgeSeconds, so a
+     driver whose queries stopped or hang is not ready, then restarted. */}}
 {{- define "sfcs.driverProbes" -}}
 {{- $p := .Values.spark.probes -}}
 startupProbe:

@@ -67,7 +67,8 @@ public final class StreamingJob {
         StreamingQuery started = switch (query) {
             case DEAD_LETTERS -> DeadLetterQuery.start(spark, config, tuning, trigger(tuning));
             case COUNTS -> {
-                ResultsSink sink = new ResultsSink(config.bootstrap(), config.resultsTopic(), settings, console);
+                ResultsSink sink = new ResultsSink(config.bootstrap(), config.resultsTopic(),
+                        config.queryCheckpoint(JobQuery.COUNTS), settings, console);
                 StreamingQuery q = CountsQuery.start(spark, config, tuning, radioCodes, sink, trigger(tuning));
                 progress.attach(q.id(), sink);
                 yield q;

@@ -40,6 +40,8 @@ public final class ResultRecords {
     public static final String FIELD_BATCH_ID = "batch_id";
     public static final String FIELD_QUERY_ID = "query_id";
     public static final String FIELD_WINDOW_START_MS = "window_start_ms";
+    /** A column for the driver only (not in the record): the window's end in epoch ms, null for counters. */
+    public static final String WINDOW_END_MS = "window_end_ms";
     static final String LOCAL = "yyyy-MM-dd HH:mm:ss";
     static final String WITH_OFFSET = "yyyy-MM-dd'T'HH:mm:ssXXX";
 
@@ -67,6 +69,7 @@ public final class ResultRecords {
                 lit(queryId).as(FIELD_QUERY_ID)));
         return described.select(key.as("key"), value.as("value"), col(LEVEL), col(CRIME_TYPE), col(COUNT),
                 when(isWindow, date_format(col(WINDOW_START), LOCAL)).as(WINDOW_START),
-                when(isWindow, date_format(col(WINDOW_END), LOCAL)).as(WINDOW_END));
+                when(isWindow, date_format(col(WINDOW_END), LOCAL)).as(WINDOW_END),
+                when(isWindow, unix_millis(col(WINDOW_END))).as(WINDOW_END_MS));
     }
 }

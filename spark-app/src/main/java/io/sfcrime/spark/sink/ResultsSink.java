@@ -1,5 +1,8 @@
 package io.sfcrime.spark.sink;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sfcrime.common.Json;
+import io.sfcrime.common.tuning.TuningKeys;
 import io.sfcrime.spark.config.KafkaClients;
 import io.sfcrime.spark.config.RuntimeSettings;
 import io.sfcrime.spark.pipeline.Columns;
@@ -7,8 +10,16 @@ import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -26,25 +37,34 @@ import static io.sfcrime.spark.pipeline.Columns.VALID_ROWS;
  * writer, so executors do the writing), prints the console table, and measures what the batch added.
  * <p>
  * A replayed batch (after a crash or SIGTERM) writes the same values again: its input offsets, its watermark and the
- * state before it all come from the checkpoint. The driver keeps the latest total per key of the counters and the
- * by-type counts to measure per-batch deltas; it is rebuilt from the results topic (records of earlier batches only)
- * when a query starts, so the numbers stay right after a restart.
+ * state before it all come from the checkpoint. To measure per-batch deltas the driver keeps the latest total of the
+ * counters and of the by-type keys of open windows only ({@link OpenTotals}): after each batch the keys of windows
+ * its watermark has closed are dropped, so this bookkeeping follows the open windows, not the job's age. The totals
+ * after each batch go to a small snapshot in the checkpoint ({@link TotalsSnapshots}), which a query start reads
+ * instead of the results topic, so a restart costs the same after a day or a year.
  */
 public final class ResultsSink implements VoidFunction2<Dataset<Row>, Long> {
     private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
-    private static final int MAX_STATS = 1_000;
+    private static final Logger LOG = LoggerFactory.getLogger(ResultsSink.class);
+    /** The progress line reads a batch's stats right after the batch: a few recent ones are enough. */
+    private static final int MAX_STATS = 100;
 
     private final String bootstrap;
     private final String resultsTopic;
+    /** The counts query's checkpoint directory (a string: a Path is not serializable). */
+    private final String queryCheckpoint;
     private final RuntimeSettings settings;
     private final transient PrintStream console;
     private final Map<Long, BatchStats> stats = new ConcurrentHashMap<>();
-    private transient Map<String, Long> totals;
+    private transient OpenTotals totals;
     private transient String queryId;
 
-    public ResultsSink(String bootstrap, String resultsTopic, RuntimeSettings settings, PrintStream console) {
+    /** @param queryCheckpoint the counts query's checkpoint directory: its offset log and the totals snapshots */
+    public ResultsSink(String bootstrap, String resultsTopic, Path queryCheckpoint, RuntimeSettings settings,
+                       PrintStream console) {
         this.bootstrap = bootstrap;
         this.resultsTopic = resultsTopic;
+        this.queryCheckpoint = queryCheckpoint.toAbsolutePath().toString();
         this.settings = settings;
         this.console = console;
     }
@@ -57,10 +77,13 @@ public final class ResultsSink implements VoidFunction2<Dataset<Row>, Long> {
     @Override
     public void call(Dataset<Row> batch, Long batchId) {
         String id = batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
-        if (totals == null || !id.equals(queryId)) {
+        // Batch N continues from the totals after N-1: kept in memory between batches of one run, read from the
+        // snapshot when a query (re)starts or runs a batch again.
+        if (totals == null || !id.equals(queryId) || totals.batchId() != batchId - 1) {
             totals = initialTotals(id, batchId);
             queryId = id;
         }
+        long watermarkMs = batchWatermarkMs(Path.of(queryCheckpoint), batchId);
         Dataset<Row> records = ResultRecords.toRecords(batch, batchId, id).persist(StorageLevel.MEMORY_ONLY());
         try {
             records.select("key", "value").write().format("kafka")
@@ -69,25 +92,62 @@ public final class ResultsSink implements VoidFunction2<Dataset<Row>, Long> {
                     .option("topic", resultsTopic)
                     .save();
             List<Row> rows = records.select("key", Columns.LEVEL, Columns.CRIME_TYPE,
-                    Columns.COUNT, Columns.WINDOW_START, Columns.WINDOW_END).collectAsList();
+                    Columns.COUNT, Columns.WINDOW_START, Columns.WINDOW_END, ResultRecords.WINDOW_END_MS)
+                    .collectAsList();
             account(batchId, rows);
         } finally {
             records.unpersist();
         }
+        // Keys of windows this batch's watermark has closed cannot change any more; then the snapshot for batch N,
+        // written only after batch N's results (a rerun of N rewrites the same one).
+        totals.closeUpTo(batchId, watermarkMs);
+        new TotalsSnapshots(Path.of(queryCheckpoint)).write(totals, watermarkMs);
     }
 
-    private Map<String, Long> initialTotals(String id, long batchId) {
-        Map<String, Long> t = new HashMap<>();
-        if (batchId > 0) {
+    /** The totals after batch {@code batchId - 1}: empty for batch 0, else its snapshot. */
+    private OpenTotals initialTotals(String id, long batchId) {
+        if (batchId == 0) {
+            return OpenTotals.empty();
+        }
+        TotalsSnapshots snapshots = new TotalsSnapshots(Path.of(queryCheckpoint));
+        return snapshots.read(batchId - 1).orElseGet(() -> {
+            // A checkpoint written before the snapshots existed: rebuild once from the results topic.
+            LOG.warn("no totals snapshot for batch {} in {}: reading the results topic {} once instead",
+                    batchId - 1, snapshots.dir(), resultsTopic);
             ResultFold fold = ResultFold.read(bootstrap, resultsTopic, id, batchId);
+            long windowMs = settings.tuning().getDuration(TuningKeys.WINDOW_DURATION).toMillis();
+            OpenTotals t = OpenTotals.empty();
             for (Map.Entry<String, ResultFold.Result> e : fold.latest().entrySet()) {
-                String aggregation = e.getValue().aggregation();
-                if (COUNTER.equals(aggregation) || BY_TYPE.equals(aggregation)) {
-                    t.put(e.getKey(), e.getValue().count());
+                ResultFold.Result r = e.getValue();
+                if (COUNTER.equals(r.aggregation())) {
+                    t.update(e.getKey(), OpenTotals.NO_WINDOW, r.count());
+                } else if (BY_TYPE.equals(r.aggregation())) {
+                    t.update(e.getKey(), r.windowStartMs() + windowMs, r.count());
                 }
             }
+            t.closeUpTo(batchId - 1, batchWatermarkMs(Path.of(queryCheckpoint), batchId - 1));
+            return t;
+        });
+    }
+
+    /**
+     * The watermark batch {@code batchId} runs with, from Spark's offset log: line 2 of {@code offsets/<batch>} is the
+     * batch's metadata, written before the batch runs and the same on every rerun. Long.MIN_VALUE when not there.
+     */
+    static long batchWatermarkMs(Path queryCheckpoint, long batchId) {
+        Path file = queryCheckpoint.resolve("offsets").resolve(Long.toString(batchId));
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (lines.size() < 2) {
+                return Long.MIN_VALUE;
+            }
+            JsonNode meta = Json.MAPPER.readTree(lines.get(1));
+            return meta.path("batchWatermarkMs").asLong(Long.MIN_VALUE);
+        } catch (NoSuchFileException e) {
+            return Long.MIN_VALUE;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the watermark of batch " + batchId + " from " + file, e);
         }
-        return t;
     }
 
     private void account(long batchId, List<Row> rows) {
@@ -103,8 +163,7 @@ public final class ResultsSink implements VoidFunction2<Dataset<Row>, Long> {
             }
             String key = r.getString(0);
             long count = r.getLong(3);
-            long delta = count - totals.getOrDefault(key, 0L);
-            totals.put(key, count);
+            long delta = totals.update(key, r.isNullAt(6) ? OpenTotals.NO_WINDOW : r.getLong(6), count);
             if (level.equals(BY_TYPE)) {
                 counted += delta;
                 byType.add(new ConsoleTable.Line(r.getString(4), r.getString(5), r.getString(2), count));

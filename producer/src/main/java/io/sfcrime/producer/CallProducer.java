@@ -69,6 +69,9 @@ public final class CallProducer {
     private final AtomicReference<String> firstFailure = new AtomicReference<>();
     private volatile boolean stopRequested;
     private boolean limitReached;
+    /** --loop-shift-time: the earliest and latest valid call_date_time of the first pass. */
+    private LocalDateTime firstEvent;
+    private LocalDateTime lastEvent;
 
     private final Callback sentCallback;
     private final Callback deadLetterCallback;
@@ -142,11 +145,12 @@ public final class CallProducer {
         for (long pass = 0; pass < options.loops() && !stopped(); pass++) {
             long before = read.get();
             String suffix = suffix(pass);
+            long shift = shiftSeconds(pass);
             try (InputStream in = source.open()) {
                 ElementScanner scanner = new ElementScanner(in, options.maxRecordBytes());
                 Element e = scanner.newElement();
                 while (!stopped() && scanner.next(e)) {
-                    handle(e, pass, suffix);
+                    handle(e, pass, suffix, shift);
                 }
                 if (pass == 0) {
                     reportShape(scanner);
@@ -177,13 +181,34 @@ public final class CallProducer {
         return options.loopSuffix() && pass > 0 ? "-" + pass : null;
     }
 
+    /**
+     * --loop-shift-time: how far pass {@code pass} moves call_date_time, in seconds. The span is measured on the first
+     * pass (first to last valid call_date_time) and rounded up to whole hours, at least one, so each pass starts where
+     * the one before ended and hourly windows line up with the first pass's.
+     */
+    private long shiftSeconds(long pass) {
+        if (!options.loopShiftTime() || pass == 0 || firstEvent == null) {
+            return 0;
+        }
+        long spanSeconds = java.time.Duration.between(firstEvent, lastEvent).getSeconds();
+        long hours = Math.max(1, (spanSeconds + 3599) / 3600);
+        if (pass == 1) {
+            LOG.info("--loop-shift-time: each pass moves call_date_time {} h further (the input spans {} s)", hours,
+                    spanSeconds);
+        }
+        return Math.multiplyExact(hours * 3600, pass);
+    }
+
     /** Decodes and routes one element; counts it as read once it was handed to Kafka. */
-    private void handle(Element e, long pass, String suffix) {
+    private void handle(Element e, long pass, String suffix, long shift) {
         if (read.get() >= options.limit()) {
             limitReached = true;
             return;
         }
-        Invalid why = decoder.decode(e, suffix);
+        Invalid why = decoder.decode(e, suffix, shift);
+        if (why == null && pass == 0 && options.loopShiftTime()) {
+            measureSpan(decoder.eventTime());
+        }
         if (why == null) {
             if (!pacer.acquire(this::stopped)) {
                 return;
@@ -199,6 +224,16 @@ public final class CallProducer {
         }
         if (read.get() >= options.limit()) {
             limitReached = true;
+        }
+    }
+
+    private void measureSpan(String callDateTime) {
+        LocalDateTime t = EventTime.parse(callDateTime).orElseThrow();
+        if (firstEvent == null || t.isBefore(firstEvent)) {
+            firstEvent = t;
+        }
+        if (lastEvent == null || t.isAfter(lastEvent)) {
+            lastEvent = t;
         }
     }
 
@@ -261,6 +296,7 @@ public final class CallProducer {
             Element e = new Element(Math.min(options.maxRecordBytes(), 16 * 1024));
             for (long pass = 0; pass < options.loops() && !stopped(); pass++) {
                 String suffix = suffix(pass);
+                long shift = shiftSeconds(pass);
                 long firstTime = Long.MIN_VALUE;
                 long wallStart = 0;
                 for (int i = 0; i < index.size() && !stopped(); i++) {
@@ -276,7 +312,7 @@ public final class CallProducer {
                             break;
                         }
                     }
-                    handle(e, pass, suffix);
+                    handle(e, pass, suffix, shift);
                 }
             }
         } catch (IOException ex) {

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param loops       passes over the input; {@link #FOREVER} for no end
  * @param limit       records read in total over all passes; {@link Long#MAX_VALUE} for no limit
  * @param loopSuffix  append {@code -<pass>} to crime_id from the second pass on, so ids stay unique
+ * @param loopShiftTime from the second pass on, move call_date_time forward by the input's span times the pass
  */
 public record ProduceOptions(
         String bootstrap,
@@ -23,6 +24,7 @@ public record ProduceOptions(
         double rate,
         long loops,
         boolean loopSuffix,
+        boolean loopShiftTime,
         long limit,
         Replay replay,
         double speedup,
@@ -58,6 +60,7 @@ public record ProduceOptions(
         b.rate = rate;
         b.loops = loops;
         b.loopSuffix = loopSuffix;
+        b.loopShiftTime = loopShiftTime;
         b.limit = limit;
         b.replay = replay;
         b.speedup = speedup;
@@ -116,6 +119,7 @@ public record ProduceOptions(
         private double rate;
         private long loops = 1;
         private boolean loopSuffix;
+        private boolean loopShiftTime;
         private long limit = Long.MAX_VALUE;
         private Replay replay = Replay.NONE;
         private double speedup = 1.0;
@@ -137,6 +141,7 @@ public record ProduceOptions(
         public Builder rate(double v) { rate = v; return this; }
         public Builder loops(long v) { loops = v; return this; }
         public Builder loopSuffix(boolean v) { loopSuffix = v; return this; }
+        public Builder loopShiftTime(boolean v) { loopShiftTime = v; return this; }
         public Builder limit(long v) { limit = v; return this; }
         public Builder replay(Replay v) { replay = v; return this; }
         public Builder speedup(double v) { speedup = v; return this; }
@@ -150,8 +155,8 @@ public record ProduceOptions(
 
         public ProduceOptions build() {
             return new ProduceOptions(bootstrap, topic, deadLetterTopic, input, partitions, replicationFactor, rate,
-                    loops, loopSuffix, limit, replay, speedup, maxRecordBytes, summaryJson, progressSeconds,
-                    connectTimeoutMs, createTopics, producerOverrides, waitForTopicsSeconds);
+                    loops, loopSuffix, loopShiftTime, limit, replay, speedup, maxRecordBytes, summaryJson,
+                    progressSeconds, connectTimeoutMs, createTopics, producerOverrides, waitForTopicsSeconds);
         }
     }
 }

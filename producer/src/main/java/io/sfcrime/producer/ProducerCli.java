@@ -89,6 +89,12 @@ public final class ProducerCli implements Callable<Integer> {
             description = "From the second pass on append -<pass> to crime_id (key and value) so ids stay unique.")
     boolean loopSuffix;
 
+    @Option(names = "--loop-shift-time",
+            description = {"From the second pass on move call_date_time forward by the input's event-time span",
+                "(first to last valid record of the first pass, rounded up to whole hours, at least one) times the",
+                "pass, so event time keeps advancing and a streaming job's windows keep closing."})
+    boolean loopShiftTime;
+
     @Option(names = "--limit", paramLabel = "N", description = "Stop after reading N records in total (all passes).")
     Long limit;
 
@@ -151,7 +157,7 @@ public final class ProducerCli implements Callable<Integer> {
         return ProduceOptions.builder()
                 .bootstrap(bootstrap).topic(topic).deadLetterTopic(deadLetterTopic).input(input)
                 .partitions(partitions).replicationFactor(replicationFactor).createTopics(!noCreateTopics)
-                .rate(rate).loops(parseLoops(loop)).loopSuffix(loopSuffix)
+                .rate(rate).loops(parseLoops(loop)).loopSuffix(loopSuffix).loopShiftTime(loopShiftTime)
                 .limit(limit == null ? Long.MAX_VALUE : limit)
                 .replay(mode).speedup(speedup).maxRecordBytes(maxRecordBytes).summaryJson(summaryJson)
                 .progressSeconds(progressSeconds).connectTimeoutMs(connectTimeoutMs)

@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sfcrime.common.CallFields;
+import io.sfcrime.common.EventTime;
 import io.sfcrime.common.Invalid;
 import io.sfcrime.common.Json;
 import io.sfcrime.common.scan.CallScanner;
 
 import java.io.IOException;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 
 /**
@@ -24,6 +27,8 @@ public final class RecordDecoder {
     private static final ObjectReader READER = Json.MAPPER.reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final ObjectWriter WRITER = Json.MAPPER.writer();
+    private static final DateTimeFormatter WHOLE_SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+    private static final DateTimeFormatter WITH_MILLIS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS");
 
     private final int maxRecordBytes;
     private final CallScanner scanner = new CallScanner();
@@ -40,6 +45,15 @@ public final class RecordDecoder {
      * it), otherwise why not. {@code idSuffix}, when not null, is appended to {@code crime_id} in key and value.
      */
     public Invalid decode(Element e, String idSuffix) {
+        return decode(e, idSuffix, 0);
+    }
+
+    /**
+     * As {@link #decode(Element, String)}, and when {@code shiftSeconds} is not 0, {@code call_date_time} of a valid
+     * record moves forward by that many seconds (wall-clock, as written; its form, with or without milliseconds, is
+     * kept).
+     */
+    public Invalid decode(Element e, String idSuffix, long shiftSeconds) {
         key = null;
         value = null;
         eventTime = null;
@@ -58,12 +72,17 @@ public final class RecordDecoder {
         if (invalid != null) {
             return invalid;
         }
+        eventTime = scanner.callDateTime();
         try {
-            if (idSuffix != null) {
-                // Rare path (--loop-suffix): the full tree is needed to rewrite one field.
-                key = scanner.crimeId() + idSuffix;
+            if (idSuffix != null || shiftSeconds != 0) {
+                // Rare path (--loop-suffix, --loop-shift-time): the full tree is needed to rewrite a field.
+                key = idSuffix == null ? scanner.crimeId() : scanner.crimeId() + idSuffix;
                 ObjectNode full = (ObjectNode) READER.readTree(e.bytes, 0, e.kept);
                 full.put(CallFields.CRIME_ID, key);
+                if (shiftSeconds != 0) {
+                    eventTime = shift(eventTime, shiftSeconds);
+                    full.put(CallFields.CALL_DATE_TIME, eventTime);
+                }
                 value = WRITER.writeValueAsBytes(full);
             } else {
                 key = scanner.crimeId();
@@ -73,10 +92,20 @@ public final class RecordDecoder {
             }
         } catch (IOException ex) {
             key = null;
+            eventTime = null;
             return Invalid.of(Invalid.MALFORMED_JSON, "cannot re-serialise: " + ex.getMessage());
         }
-        eventTime = scanner.callDateTime();
         return null;
+    }
+
+    /** A valid call_date_time moved forward, in the same form (19 characters, or 23 with milliseconds). */
+    static String shift(String callDateTime, long seconds) {
+        LocalDateTime t = EventTime.parse(callDateTime).orElseThrow().plusSeconds(seconds);
+        if (t.getYear() > 9999) {
+            throw new IllegalStateException("--loop-shift-time moved call_date_time " + callDateTime + " past the "
+                    + "year 9999");
+        }
+        return (callDateTime.length() == 23 ? WITH_MILLIS : WHOLE_SECONDS).format(t);
     }
 
     /**

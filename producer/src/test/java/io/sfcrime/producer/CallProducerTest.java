@@ -196,6 +196,32 @@ class CallProducerTest {
     }
 
     @Test
+    void loopShiftTimeMovesEachPassForwardByTheInputsSpanInWholeHours() throws Exception {
+        // The first pass spans 1 h 13 min: each later pass moves 2 h further, keeping the text's form.
+        Path in = write("[" + record("1", "2018-12-31T23:57:00.000") + ",{}," + record("2", "2019-01-01T01:10:00")
+                + "]");
+        ProduceSummary s = run(in, ProduceOptions.builder().loops(3).loopSuffix(true).loopShiftTime(true));
+        assertThat(onTopic("calls")).extracting(r -> Json.MAPPER.readTree(r.value()).get("call_date_time").asText())
+                .containsExactly("2018-12-31T23:57:00.000", "2019-01-01T01:10:00",
+                        "2019-01-01T01:57:00.000", "2019-01-01T03:10:00",
+                        "2019-01-01T03:57:00.000", "2019-01-01T05:10:00");
+        assertThat(keys("calls")).containsExactly("1", "2", "1-1", "2-1", "1-2", "2-2");
+        assertThat(s.sent()).isEqualTo(6);
+        assertThat(s.invalid()).isEqualTo(3);
+
+        // Without --loop-suffix the ids repeat but time still moves; without the option nothing moves.
+        mock.clear();
+        run(in, ProduceOptions.builder().loops(2).loopShiftTime(true));
+        assertThat(keys("calls")).containsExactly("1", "2", "1", "2");
+        assertThat(Json.MAPPER.readTree(onTopic("calls").get(3).value()).get("call_date_time").asText())
+                .isEqualTo("2019-01-01T03:10:00");
+        mock.clear();
+        run(in, ProduceOptions.builder().loops(2));
+        assertThat(Json.MAPPER.readTree(onTopic("calls").get(3).value()).get("call_date_time").asText())
+                .isEqualTo("2019-01-01T01:10:00");
+    }
+
+    @Test
     void limitCountsRecordsReadOverAllPasses() throws Exception {
         Path in = write("[" + record("1") + ",{}," + record("2") + "]");
         ProduceSummary s = run(in, ProduceOptions.builder().loops(ProduceOptions.FOREVER).limit(7));

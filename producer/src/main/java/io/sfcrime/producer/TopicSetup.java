@@ -1,6 +1,7 @@
 package io.sfcrime.producer;
 
 import org.apache.kafka.clients.admin.Admin;
+import io.sfcrime.common.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -33,7 +34,7 @@ public final class TopicSetup {
         }
     }
 
-    /** Creates the topics that do not exist yet; returns the names it created. */
+    /** Creates the topics that do not exist yet, with the chart's retention; returns the names it created. */
     public static List<String> ensureTopics(Admin admin, Collection<String> names, int partitions,
                                             short replicationFactor, long timeoutMs) throws TopicSetupException {
         Set<String> wanted = new LinkedHashSet<>(names);
@@ -45,7 +46,8 @@ public final class TopicSetup {
                     continue;
                 }
                 try {
-                    admin.createTopics(List.of(new NewTopic(name, partitions, replicationFactor)))
+                    admin.createTopics(List.of(new NewTopic(name, partitions, replicationFactor)
+                                    .configs(Topics.STREAM_TOPIC_CONFIG)))
                             .all().get(timeoutMs, TimeUnit.MILLISECONDS);
                     created.add(name);
                 } catch (ExecutionException e) {

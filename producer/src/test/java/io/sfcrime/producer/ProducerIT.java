@@ -8,10 +8,13 @@ import io.sfcrime.common.RealData;
 import io.sfcrime.common.RecordValidator;
 import io.sfcrime.common.gen.CallGenerator;
 import io.sfcrime.kafkalocal.junit.KafkaLocalExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -122,7 +125,7 @@ class ProducerIT {
     }
 
     @Test
-    void generatedFileWithTwoPercentInvalidSplitsExactlyIntoTopicAndDeadLetters() throws IOException {
+    void generatedFileWithTwoPercentInvalidSplitsExactlyIntoTopicAndDeadLetters() throws Exception {
         int count = 100_000;
         CallGenerator gen = new CallGenerator(CallGenerator.Options.defaults().withCount(count)
                 .withInvalidFraction(0.02).withSeed(11).withOrder(CallGenerator.Order.SHUFFLED));
@@ -160,6 +163,14 @@ class ProducerIT {
         assertThat(s.get("read").asLong()).isEqualTo(count);
         assertThat(s.get("sent").asLong()).isEqualTo(validIds.size());
         assertThat(s.get("invalid").asLong()).isEqualTo(invalidReasons.size());
+        // Both topics were created with the chart's retention of 7 days.
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrap()))) {
+            for (String topic : List.of("gen", "gen.dlq")) {
+                ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+                assertThat(admin.describeConfigs(List.of(r)).all().get().get(r).get("retention.ms").value())
+                        .as(topic).isEqualTo("604800000");
+            }
+        }
     }
 
     @Test

@@ -74,7 +74,7 @@ final class Preflight {
         try {
             KafkaAdmin.requireInputTopic(config.bootstrap(), config.topic(),
                     config.availableNow() ? Duration.ZERO : INPUT_TOPIC_WAIT);
-            KafkaAdmin.ensureTopics(config.bootstrap(), Set.of(config.resultsTopic(), config.deadLetterTopic()));
+            KafkaAdmin.ensureTopics(config.bootstrap(), config.resultsTopic(), Set.of(config.deadLetterTopic()));
         } catch (KafkaAdmin.KafkaUnavailableException e) {
             throw new Refused(Outcome.FAILED, e.getMessage(), e);
         }

@@ -33,6 +33,13 @@ public final class Sessions {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
+        // The UI keeps the last N jobs, stages, tasks and SQL executions on the driver. Spark's defaults (1000 each,
+        // 100k tasks) take a continuous job hours of batches to fill, so its heap grows for hours before it levels;
+        // these keep the UI useful (the last minutes of batches) at a fraction of that. Tuning may raise them.
+        conf.setIfMissing("spark.ui.retainedJobs", "200");
+        conf.setIfMissing("spark.ui.retainedStages", "200");
+        conf.setIfMissing("spark.ui.retainedTasks", "20000");
+        conf.setIfMissing("spark.sql.ui.retainedExecutions", "100");
         conf.set("spark.ui.enabled", "true");
         conf.set("spark.ui.port", String.valueOf(config.uiPort()));
         metrics(conf);

@@ -1,5 +1,6 @@
 package io.sfcrime.spark.ops;
 
+import io.sfcrime.common.Topics;
 import io.sfcrime.spark.config.KafkaClients;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -25,19 +26,23 @@ public final class KafkaAdmin {
      * Creates the output topics if they are missing: Spark's Kafka sink relies on broker auto-creation otherwise,
      * which may be off and would give the results topic the broker's default partition count.
      */
-    public static void ensureTopics(String bootstrap, Set<String> topics) {
+    public static void ensureTopics(String bootstrap, String resultsTopic, Set<String> others) {
         try (Admin admin = KafkaClients.admin(bootstrap)) {
-            ensureTopics(admin, bootstrap, topics);
+            ensureTopics(admin, bootstrap, resultsTopic, others);
         }
     }
 
-    private static void ensureTopics(Admin admin, String bootstrap, Set<String> topics) {
+    /** The results topic compacted (like the chart's), the others with the chart's retention. */
+    private static void ensureTopics(Admin admin, String bootstrap, String resultsTopic, Set<String> others) {
+        Set<String> topics = new java.util.LinkedHashSet<>(others);
+        topics.add(resultsTopic);
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String t : topics) {
                 if (!existing.contains(t)) {
-                    missing.add(new NewTopic(t, DEFAULT_PARTITIONS, (short) 1));
+                    missing.add(new NewTopic(t, DEFAULT_PARTITIONS, (short) 1).configs(t.equals(resultsTopic)
+                            ? Topics.RESULTS_TOPIC_CONFIG : Topics.STREAM_TOPIC_CONFIG));
                 }
             }
             if (missing.isEmpty()) {

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sfcrime.kafkalocal.junit.KafkaLocalExtension;
 import io.sfcrime.spark.report.ExpectedReport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
@@ -84,6 +87,14 @@ class SparkAppIT {
                     .allSatisfy(d -> assertThat(d.reason()).as("reason of key %s", key).isEqualTo(reasonByKey.get(key)));
             assertThat(seen.stream().map(DeadLetterSeen::index).distinct()).as("index of key %s", key).hasSize(1);
         });
+        // The job created its output topics like the chart does: results compacted, dead letters kept 7 days.
+        assertThat(topicConfig("gen.results", "cleanup.policy")).isEqualTo("compact");
+        assertThat(topicConfig("gen.dlq", "retention.ms")).isEqualTo("604800000");
+        // The results sink keeps only the snapshots of the last batch and of the one before it.
+        try (var files = Files.list(dir.resolve("gen-0-checkpoint/counts/sink-totals"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).hasSizeBetween(1, 2)
+                    .allMatch(n -> n.matches("\\d+\\.json"));
+        }
     }
 
     @Test
@@ -105,6 +116,13 @@ class SparkAppIT {
         // both jobs' results, and must still be its slice alone.
         JsonNode firstReport = drain("slice-a", "shared.results", "slice-a", 0);
         assertThat(ExpectedReport.differences(firstReport, expectedFirst)).as("first slice, after the second").isNull();
+    }
+
+    private static String topicConfig(String topic, String key) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrap()))) {
+            ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            return admin.describeConfigs(List.of(r)).all().get().get(r).get(key).value();
+        }
     }
 
     private JsonNode drain(String topic, String name, long max) throws Exception {

@@ -272,5 +272,5 @@ test-faults: ## Only the fault and bad-input tests (make test runs them too): br
 	  -Dit.test='io.sfcrime.spark.faults.*IT,io.sfcrime.spark.app.RestartIT'
 
 .PHONY: soak
-soak: ## Producer at RATE records/s for DURATION (default 10m) with spark-app running: heap, state rows, errors, exactness → SOAK_DIR/summary.md.
+soak: ## Looping producer (event time moving on) at RATE/s for DURATION with spark-app, kill -9 twice: heap after GC, state rows, restart time, report vs an independent count; one `soak:` line.
 	DURATION=$(DURATION) RATE=$(RATE) RUN_DIR=$(SOAK_DIR) scripts/soak.sh

@@ -20,7 +20,7 @@ RUN_DIR="${RUN_DIR:-run/soak}"
 KAFKA_PORT="${KAFKA_PORT:-19092}"    # not make run's 9092, so both can run
 UI_PORT="${UI_PORT:-0}"
 SAMPLE_SECONDS="${SAMPLE_SECONDS:-5}"
-GC_SECONDS="${GC_SECONDS:-30}"       # a full GC this often, so "heap after GC" is the live heap, not a sawtooth
+GC_SECONDS="${GC_SECONDS:-}"         # a full GC this often, so "heap after GC" is the live heap, not a sawtooth
 WATERMARK="${WATERMARK:-4 hours}"    # windows older than this behind the newest are closed and evicted
 SPARK_HEAP="${SPARK_HEAP:-1g}"
 ROWS_PER_HOUR="${ROWS_PER_HOUR:-2000}" # event-time density: at RATE=2000 one hourly window closes per second
@@ -43,6 +43,8 @@ SECONDS_TOTAL="$(seconds "$DURATION")"
 [[ "$SECONDS_TOTAL" =~ ^[0-9]+$ && "$SECONDS_TOTAL" -ge 30 ]] || { log "DURATION must be like 90s, 10m or 1h (at least 30s), got '$DURATION'"; exit 2; }
 [[ "$RATE" =~ ^[0-9]+$ && "$RATE" -gt 0 ]] || { log "RATE must be a positive number of records/s, got '$RATE'"; exit 2; }
 COUNT=$(( SECONDS_TOTAL * RATE ))    # records read by the producer over all passes (valid and invalid)
+# About 40 full GCs over the run, 10 to 30 s apart (each pauses the driver for a fraction of a second).
+GC_SECONDS="${GC_SECONDS:-$(( SECONDS_TOTAL / 40 < 10 ? 10 : (SECONDS_TOTAL / 40 > 30 ? 30 : SECONDS_TOTAL / 40) ))}"
 
 for module in common kafka-local producer consumer spark-app bench; do
   if [[ ! -f "$module/target/$module.jar" ]]; then
@@ -194,8 +196,10 @@ consumed() {  # records of the topic the counts query has completed (end offsets
   { grep '"name":"calls-counts"' "$RUN_DIR/progress.ndjson" 2>/dev/null || true; } | tail -1 | python3 -c '
 import json, sys
 line = sys.stdin.read().strip()
-print(sum(sum(int(v) for v in t.values()) for s in (json.loads(line)["sources"] if line else [])
-          for t in json.loads(s["endOffset"]).values()) if line else 0)' 2>/dev/null || echo 0
+def offsets(o):  # {"topic": {"partition": offset}}, a JSON text or already an object
+    return json.loads(o) if isinstance(o, str) else (o or {})
+print(sum(int(v) for s in (json.loads(line)["sources"] if line else [])
+          for t in offsets(s["endOffset"]).values() for v in t.values()))' 2>/dev/null || echo 0
 }
 for _ in $(seq 1 120); do
   kill -0 "$SPARK" 2>/dev/null || break

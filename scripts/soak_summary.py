@@ -25,15 +25,31 @@ def read(name, default=None):
 start = float(read("start.s"))
 kill_end = float(read("kill-end.s", "0")) or None
 
+progress = []
+for line in open(f"{run}/progress.ndjson"):
+    p = json.loads(line)
+    if p.get("name") == "calls-counts":
+        t = datetime.fromisoformat(p["timestamp"].replace("Z", "+00:00")).timestamp() - start
+        progress.append((t, p))
+# A batch ends at its start ("timestamp") plus its duration.
+batch_ends = sorted(t + p["durationMs"].get("triggerExecution", 0) / 1000 for t, p in progress)
+
 # Heap after each full GC (the soak asks for one every GC_SECONDS), from the GC logs of every spark-app run:
-# "[1701234567890ms] GC(12) Pause Full (System.gc()) 310M->142M(1024M) 812.345ms".
+# "[1701234567890ms] GC(12) Pause Full (Diagnostic Command) 310M->142M(1024M) 812.345ms". A run's GCs count from
+# its first completed batch on: before it the JVM is still loading Spark, a heap no later point is comparable with.
 UNITS = {"K": 1 / 1024, "M": 1, "G": 1024}
 heap = []  # (elapsed s, MB after GC)
 for path in sorted(glob.glob(f"{run}/gc-*.log")):
+    jvm_start = None
     for line in open(path):
+        stamp = re.match(r"\[(\d+)ms\]", line)
+        if stamp and jvm_start is None:
+            jvm_start = int(stamp.group(1)) / 1000 - start
         m = re.search(r"\[(\d+)ms\].*Pause Full.*?(\d+)([KMG])->(\d+)([KMG])\(", line)
         if m:
-            heap.append((int(m.group(1)) / 1000 - start, int(m.group(4)) * UNITS[m.group(5)]))
+            t = int(m.group(1)) / 1000 - start
+            if any(jvm_start <= e <= t for e in batch_ends):
+                heap.append((t, int(m.group(4)) * UNITS[m.group(5)]))
 
 # Thirds of the run up to the kill near the end (what comes after it is a restart and the catching up).
 span = kill_end - start if kill_end else max([t for t, _ in heap] + [1])
@@ -48,17 +64,14 @@ def mean(xs):
 
 
 heap_thirds = [mean(third(heap, i)) for i in range(3)]
+heap_floor = [round(min(third(heap, i), default=0), 1) for i in range(3)]  # the live set at its lowest
 
 samples = list(csv.DictReader(open(f"{run}/samples.csv")))
+# Samples from the first completed batch on (before it there is no progress to read).
+samples = [r for r in samples if r["batch_id"] not in ("", "-1")]
 state = [(int(r["elapsed_s"]), int(r["state_rows"])) for r in samples if r["state_rows"]]
 sink_keys = [(int(r["elapsed_s"]), int(r["sink_keys"])) for r in samples if r["sink_keys"]]
 
-progress = []
-for line in open(f"{run}/progress.ndjson"):
-    p = json.loads(line)
-    if p.get("name") == "calls-counts":
-        t = datetime.fromisoformat(p["timestamp"].replace("Z", "+00:00")).timestamp() - start
-        progress.append((t, p))
 batch_ms = [(t, p["durationMs"].get("triggerExecution", 0)) for t, p in progress if p.get("numInputRows", 0) > 0]
 
 # Windows closed: distinct hourly windows of the report whose end the last watermark has passed.
@@ -100,10 +113,12 @@ summary = {
     "duration": duration, "rate": int(rate), "minutes": minutes, "windows_closed": closed,
     "last_watermark": last_watermark.isoformat(),
     "heap_after_full_gc_mb": {"first_third": heap_thirds[0], "middle_third": heap_thirds[1],
-                              "last_third": heap_thirds[2], "samples": len(heap),
+                              "last_third": heap_thirds[2], "samples": len(heap), "min_per_third": heap_floor,
                               "ratio_last_first": round(heap_thirds[2] / heap_thirds[0], 3) if heap_thirds[0] else None},
     "state_rows": {"max": state_max, "first_third_max": max(third(state, 0), default=0),
-                   "last_third_max": max(third(state, 2), default=0)},
+                   "last_third_max": max(third(state, 2), default=0),
+                   "first_third_median": statistics.median(third(state, 0) or [0]),
+                   "last_third_median": statistics.median(third(state, 2) or [0])},
     "sink_open_keys": {"max": max((v for _, v in sink_keys), default=0),
                        "first_third_max": max(third(sink_keys, 0), default=0),
                        "last_third_max": max(third(sink_keys, 2), default=0)},
@@ -131,9 +146,10 @@ with open(f"{run}/summary.md", "w") as f:
             f"{report.get('late_rows_dropped')}, hourly windows {len(ends)} ({closed} closed by the last watermark "
             f"{last_watermark.isoformat()})\n")
     f.write(f"- heap after full GC, MB (mean per third, {h['samples']} GCs): {h['first_third']} / {h['middle_third']}"
-            f" / {h['last_third']} (last/first {h['ratio_last_first']})\n")
-    f.write(f"- state rows: max {s['max']} (first third max {s['first_third_max']}, last third max "
-            f"{s['last_third_max']}); results sink open keys: max {k['max']} (first third {k['first_third_max']},"
+            f" / {h['last_third']} (last/first {h['ratio_last_first']}); lowest per third {heap_floor}\n")
+    f.write(f"- state rows: max {s['max']} (first third max {s['first_third_max']}, median "
+            f"{s['first_third_median']}; last third max {s['last_third_max']}, median {s['last_third_median']});"
+            f" results sink open keys: max {k['max']} (first third {k['first_third_max']},"
             f" last third {k['last_third_max']})\n")
     f.write(f"- batch duration median, ms: first third {summary['batch_ms_median']['first_third']}, last third "
             f"{summary['batch_ms_median']['last_third']} ({len(progress)} batches)\n")

@@ -95,13 +95,16 @@ public final class ResultsSink implements VoidFunction2<Dataset<Row>, Long> {
                     Columns.COUNT, Columns.WINDOW_START, Columns.WINDOW_END, ResultRecords.WINDOW_END_MS)
                     .collectAsList();
             account(batchId, rows);
+            // Keys of windows this batch's watermark has closed cannot change any more; then the snapshot for batch
+            // N, written only after batch N's results (a rerun of N rewrites the same one).
+            totals.closeUpTo(batchId, watermarkMs);
+            new TotalsSnapshots(Path.of(queryCheckpoint)).write(totals, watermarkMs);
+        } catch (RuntimeException e) {
+            totals = null; // possibly half-updated: a rerun of this batch starts again from snapshot N-1
+            throw e;
         } finally {
             records.unpersist();
         }
-        // Keys of windows this batch's watermark has closed cannot change any more; then the snapshot for batch N,
-        // written only after batch N's results (a rerun of N rewrites the same one).
-        totals.closeUpTo(batchId, watermarkMs);
-        new TotalsSnapshots(Path.of(queryCheckpoint)).write(totals, watermarkMs);
     }
 
     /** The totals after batch {@code batchId - 1}: empty for batch 0, else its snapshot. */

@@ -78,7 +78,9 @@ public final class RecordDecoder {
                 // Rare path (--loop-suffix, --loop-shift-time): the full tree is needed to rewrite a field.
                 key = idSuffix == null ? scanner.crimeId() : scanner.crimeId() + idSuffix;
                 ObjectNode full = (ObjectNode) READER.readTree(e.bytes, 0, e.kept);
-                full.put(CallFields.CRIME_ID, key);
+                if (idSuffix != null) {
+                    full.put(CallFields.CRIME_ID, key);
+                }
                 if (shiftSeconds != 0) {
                     eventTime = shift(eventTime, shiftSeconds);
                     full.put(CallFields.CALL_DATE_TIME, eventTime);

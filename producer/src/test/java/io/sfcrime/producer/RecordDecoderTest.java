@@ -73,6 +73,22 @@ class RecordDecoderTest {
         assertThat(value.get(CallFields.DISPOSITION).asText()).isEqualTo("ADV");
     }
 
+    @Test
+    void loopShiftTimeMovesOnlyTheEventTimeAndLeavesEveryOtherValueAsWritten() throws IOException {
+        RecordDecoder decoder = new RecordDecoder(CAP);
+        String record = "{\"crime_id\":\"183653763\",\"original_crime_type_name\":\"Theft\","
+                + "\"call_date_time\":\"2018-12-31T23:30:00\",\"disposition\":\"ADV\"}";
+        Element e = only(concat("", record.getBytes(StandardCharsets.UTF_8), "\n"));
+        assertThat(decoder.decode(e, null, 48 * 3600)).isNull();
+        assertThat(decoder.eventTime()).isEqualTo("2019-01-02T23:30:00");
+        JsonNode value = Json.MAPPER.readTree(decoder.value());
+        assertThat(value.get(CallFields.CALL_DATE_TIME).asText()).isEqualTo("2019-01-02T23:30:00");
+        assertThat(decoder.key()).isEqualTo("183653763");
+        assertThat(value.get(CallFields.CRIME_ID).asText()).isEqualTo("183653763");
+        assertThat(value.get(CallFields.DISPOSITION).asText()).isEqualTo("ADV");
+        assertThat(RecordDecoder.shift("2019-02-28T23:59:59.250", 1)).isEqualTo("2019-03-01T00:00:00.250");
+    }
+
     /** Decodes every element of the input, checking each against the reference; returns how many there were. */
     private static int decodeAll(byte[] input) throws IOException {
         RecordDecoder decoder = new RecordDecoder(CAP);

@@ -199,6 +199,8 @@ class MetricsIT {
             String api = "http://127.0.0.1:" + port + "/api/v1/query?query=";
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
                     .failFast(() -> !prometheus.isAlive())
+                    // Prometheus takes a moment to open its port and to answer (503 until ready): until then not a failure.
+                    .ignoreExceptionsInstanceOf(java.io.IOException.class)
                     .until(() -> !query(api, JobMetrics.INPUT_ROWS.name()).isEmpty());
             assertThat(query(api, JobMetrics.INPUT_ROWS.name())).containsExactly(Map.entry("", s.get(
                     raw(JobMetrics.INPUT_ROWS))));

@@ -22,6 +22,39 @@ BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 
 log() { printf '\033[1m[run]\033[0m %s\n' "$*" >&2; }
 
+# Refuse before touching anything when another run owns RUN_DIR or the broker port: a second `make run` used to
+# delete the first run's broker data, checkpoint and logs (FRESH=1) and then fail on the port.
+LOCK="$RUN_DIR/run.lock"
+mkdir -p "$RUN_DIR"
+take_lock() {
+  local owner
+  # noclobber makes the create atomic: of two runs starting together, one gets the lock.
+  if (set -o noclobber; echo "$$" >"$LOCK") 2>/dev/null; then
+    return 0
+  fi
+  owner="$(cat "$LOCK" 2>/dev/null || true)"
+  if [[ "$owner" =~ ^[0-9]+$ ]] && kill -0 "$owner" 2>/dev/null; then
+    log "refusing to start: another run (PID $owner) owns $RUN_DIR (lock $LOCK); stop it first (Ctrl-C in its" \
+      "terminal, or kill $owner), or give this run its own RUN_DIR and KAFKA_PORT"
+    exit 1
+  fi
+  log "taking over the stale lock $LOCK of PID ${owner:-?}, which is no longer running"
+  rm -f "$LOCK"
+  (set -o noclobber; echo "$$" >"$LOCK") 2>/dev/null || { log "refusing to start: another run took $LOCK just now"; exit 1; }
+}
+take_lock
+release_lock() {
+  [[ "$(cat "$LOCK" 2>/dev/null || true)" == "$$" ]] && rm -f "$LOCK"
+  return 0
+}
+trap release_lock EXIT
+# Anything answering on the port (another run, `make kafka`, a real broker) would take this run's clients.
+if (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_PORT") 2>/dev/null; then
+  log "refusing to start: port $KAFKA_PORT is in use (another Kafka, or another \`make run\`?); stop it or choose" \
+    "another port: make run KAFKA_PORT=19092 RUN_DIR=run2"
+  exit 1
+fi
+
 for module in kafka-local producer consumer spark-app; do
   if [[ ! -f "$module/target/$module.jar" ]]; then
     log "building (first run: Maven downloads dependencies, this takes a few minutes)"
@@ -30,8 +63,10 @@ for module in kafka-local producer consumer spark-app; do
   fi
 done
 
-[[ "$FRESH" == 1 ]] && rm -rf "$RUN_DIR"
-mkdir -p "$RUN_DIR"
+if [[ "$FRESH" == 1 ]]; then
+  # Everything but our lock.
+  find "$RUN_DIR" -mindepth 1 -maxdepth 1 ! -name run.lock -exec rm -rf {} +
+fi
 pids=()
 stop_all() {
   trap - INT TERM EXIT
@@ -41,6 +76,7 @@ stop_all() {
     wait "${pids[$i]}" 2>/dev/null || true
   done
   log "stopped; logs in $RUN_DIR/"
+  release_lock
 }
 trap stop_all INT TERM EXIT
 

@@ -192,26 +192,37 @@ final class Supervisor {
             if (retune.onKubernetes()) {
                 out.println("spark-app: exiting with code " + Outcome.RESTART_DRIVER.exitCode() + " so Kubernetes "
                         + "starts the driver again with the new tuning");
-                writeReport(job, settings);
-                return Optional.of(Outcome.RESTART_DRIVER);
+                return Optional.of(writeReport(job, settings) ? Outcome.RESTART_DRIVER : Outcome.FAILED);
             }
             out.println("spark-app: restarting the SparkSession with the new tuning");
             settings.update(next);
             return Optional.empty();
         }
-        writeReport(job, settings);
-        return Optional.of(Outcome.DONE);
+        return Optional.of(writeReport(job, settings) ? Outcome.DONE : Outcome.FAILED);
     }
 
-    /** The report, from the results topic folded for the counts query's id: what survives any restart. */
-    private void writeReport(StreamingJob job, RuntimeSettings settings) throws Exception {
+    /**
+     * The report, from the results topic folded for the counts query's id: what survives any restart. False when the
+     * results topic could not be read in {@link ResultFold#PATIENCE} (the broker is gone): said plainly, so that a
+     * Ctrl-C ends in seconds, not after minutes of retries.
+     */
+    private boolean writeReport(StreamingJob job, RuntimeSettings settings) throws Exception {
         if (config.report() == null) {
-            return;
+            return true;
         }
-        ResultFold fold = ResultFold.read(config.bootstrap(), config.resultsTopic(),
-                job.counts().id().toString(), Long.MAX_VALUE);
+        ResultFold fold;
+        try {
+            fold = ResultFold.read(config.bootstrap(), config.resultsTopic(), job.counts().id().toString(),
+                    Long.MAX_VALUE);
+        } catch (ResultFold.ResultsUnavailableException e) {
+            err.println("spark-app: report " + config.report() + " not written: " + e.getMessage() + ". The counts "
+                    + "are safe in the checkpoint and the results topic: with the broker back, write the report "
+                    + "with the same --checkpoint and --available-now --report " + config.report());
+            return false;
+        }
         Totals t = Report.write(fold, settings.tuning().asStrings(), config.report());
         out.printf("spark-app: report %s: input_rows=%d valid_rows=%d invalid_rows=%d late_rows_dropped=%d%n",
                 config.report(), t.inputRows(), t.validRows(), t.invalidRows(), t.lateRowsDropped());
+        return true;
     }
 }

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
@@ -33,7 +34,7 @@ public final class KafkaClients {
     }
 
     /** A consumer that reads the results topic once from the start; it never joins a group or commits. */
-    public static KafkaConsumer<String, String> resultReader(String bootstrap) {
+    public static KafkaConsumer<String, String> resultReader(String bootstrap, Duration patience) {
         Properties p = new Properties();
         // The same secured listener as Spark's clients (TLS + SCRAM on Kubernetes, nothing locally).
         p.putAll(KafkaEnv.clientProperties());
@@ -44,7 +45,7 @@ public final class KafkaClients {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(32 * 1024 * 1024));
         // Fail fast with a clear message when the broker is gone instead of waiting the default minute.
-        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(patience.toMillis()));
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "spark-app-result-reader");
         return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     }

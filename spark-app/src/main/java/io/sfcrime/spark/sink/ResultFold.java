@@ -64,15 +64,27 @@ public final class ResultFold {
         return latest;
     }
 
+    /** How long a read waits for a broker that does not answer before it gives up (see {@link #read}). */
+    public static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    /** {@link #read(String, String, String, long, Duration)} with the default {@link #PATIENCE}. */
+    public static ResultFold read(String bootstrap, String topic, String queryId, long beforeBatch) {
+        return read(bootstrap, topic, queryId, beforeBatch, PATIENCE);
+    }
+
     /**
      * Reads the whole topic as it stands (up to its end offsets now) and folds the records of {@code queryId} whose
-     * batch id is below {@code beforeBatch} ({@link Long#MAX_VALUE} for all).
+     * batch id is below {@code beforeBatch} ({@link Long#MAX_VALUE} for all). Gives up with
+     * {@link ResultsUnavailableException} when the broker does not answer, or the read makes no progress, for
+     * {@code patience}: a large topic takes as long as it takes, a dead broker does not hold a Ctrl-C for minutes.
      */
-    public static ResultFold read(String bootstrap, String topic, String queryId, long beforeBatch) {
+    public static ResultFold read(String bootstrap, String topic, String queryId, long beforeBatch,
+                                  Duration patience) {
         ResultFold fold = new ResultFold();
-        try (KafkaConsumer<String, String> consumer = KafkaClients.resultReader(bootstrap)) {
+        KafkaConsumer<String, String> consumer = KafkaClients.resultReader(bootstrap, patience);
+        try {
             List<TopicPartition> partitions = new ArrayList<>();
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, patience);
             if (infos == null || infos.isEmpty()) {
                 return fold;
             }
@@ -81,14 +93,16 @@ public final class ResultFold {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
+            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, patience));
             end.entrySet().removeIf(e -> e.getValue() == 0);
-            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            long lastProgress = System.nanoTime();
             while (!end.isEmpty()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("reading results topic " + topic + " timed out; still to read: " + end);
+                if (System.nanoTime() - lastProgress > patience.toNanos()) {
+                    throw new ResultsUnavailableException(topic, bootstrap, patience,
+                            "no records for " + patience.toSeconds() + " s; still to read: " + end, null);
                 }
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    lastProgress = System.nanoTime();
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
                     Long stop = end.get(tp);
                     if (stop == null || r.offset() >= stop) {
@@ -106,13 +120,27 @@ public final class ResultFold {
                     }
                 }
                 for (TopicPartition tp : new ArrayList<>(end.keySet())) {
-                    if (consumer.position(tp) >= end.get(tp)) {
+                    if (consumer.position(tp, patience) >= end.get(tp)) {
                         end.remove(tp);
                     }
                 }
             }
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new ResultsUnavailableException(topic, bootstrap, patience, e.getMessage(), e);
+        } finally {
+            // Bounded too: closing a consumer whose broker is gone would otherwise wait its default 30 s.
+            consumer.close(Duration.ofSeconds(2));
         }
         return fold;
+    }
+
+    /** The results topic could not be read: its broker did not answer in time. */
+    public static final class ResultsUnavailableException extends RuntimeException {
+        ResultsUnavailableException(String topic, String bootstrap, Duration patience, String detail,
+                                    Throwable cause) {
+            super("could not read the results topic " + topic + " from Kafka at " + bootstrap + " within "
+                    + patience.toSeconds() + " s (" + detail + ")", cause);
+        }
     }
 
     private static JsonNode parse(String value, TopicPartition tp, long offset) {

@@ -17,9 +17,11 @@ public record Invalid(String code, String message) {
     public static final String ZONED_DATE_TIME = "zoned_date_time";
     public static final String TOO_LARGE = "too_large";
     public static final String INVALID_UTF8 = "invalid_utf8";
+    /** A real date-time outside the plausible range ({@code validation.minEventTime}, {@code validation.maxFutureSkew}). */
+    public static final String IMPLAUSIBLE_DATE_TIME = "implausible_date_time";
     /** Every code, in a stable order: the per-reason metrics are declared from this list. */
     public static final List<String> CODES = List.of(MALFORMED_JSON, NOT_AN_OBJECT, MISSING_FIELD, WRONG_TYPE,
-            EMPTY_FIELD, UNPARSEABLE_DATE_TIME, ZONED_DATE_TIME, TOO_LARGE, INVALID_UTF8);
+            EMPTY_FIELD, UNPARSEABLE_DATE_TIME, ZONED_DATE_TIME, TOO_LARGE, INVALID_UTF8, IMPLAUSIBLE_DATE_TIME);
 
     public Invalid {
         Objects.requireNonNull(code, "code");

@@ -83,7 +83,7 @@ public final class CallProducer {
         this.source = source;
         this.err = err;
         this.clock = clock;
-        this.decoder = new RecordDecoder(options.maxRecordBytes());
+        this.decoder = new RecordDecoder(options.maxRecordBytes(), options.eventTimeRange());
         this.pacer = new Pacer(options.rate(), clock);
         this.invalidLog = new InvalidLog(clock, source.name());
         this.sourceHeader = new RecordHeader(DeadLetter.SOURCE, SOURCE.getBytes(StandardCharsets.UTF_8));

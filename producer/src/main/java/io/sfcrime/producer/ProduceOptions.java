@@ -1,6 +1,7 @@
 package io.sfcrime.producer;
 
 import io.sfcrime.common.Topics;
+import io.sfcrime.common.scan.EventTimeRange;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Map;
  * @param limit       records read in total over all passes; {@link Long#MAX_VALUE} for no limit
  * @param loopSuffix  append {@code -<pass>} to crime_id from the second pass on, so ids stay unique
  * @param loopShiftTime from the second pass on, move call_date_time forward by the input's span times the pass
+ * @param eventTimeRange plausible call_date_time range; records outside it are dead-lettered as implausible
  */
 public record ProduceOptions(
         String bootstrap,
@@ -34,7 +36,8 @@ public record ProduceOptions(
         int connectTimeoutMs,
         boolean createTopics,
         Map<String, String> producerOverrides,
-        int waitForTopicsSeconds) {
+        int waitForTopicsSeconds,
+        EventTimeRange eventTimeRange) {
 
     public static final long FOREVER = Long.MAX_VALUE;
     public static final String STDIN = "-";
@@ -43,6 +46,7 @@ public record ProduceOptions(
 
     public ProduceOptions {
         producerOverrides = producerOverrides == null ? Map.of() : Map.copyOf(producerOverrides);
+        eventTimeRange = eventTimeRange == null ? EventTimeRange.defaults() : eventTimeRange;
     }
 
     public static Builder builder() {
@@ -71,6 +75,7 @@ public record ProduceOptions(
         b.createTopics = createTopics;
         b.producerOverrides = producerOverrides;
         b.waitForTopicsSeconds = waitForTopicsSeconds;
+        b.eventTimeRange = eventTimeRange;
         return b;
     }
 
@@ -130,6 +135,7 @@ public record ProduceOptions(
         private boolean createTopics = true;
         private Map<String, String> producerOverrides = Map.of();
         private int waitForTopicsSeconds;
+        private EventTimeRange eventTimeRange = EventTimeRange.defaults();
 
         public Builder bootstrap(String v) { bootstrap = v; return this; }
         public Builder topic(String v) { topic = v; return this; }
@@ -152,11 +158,13 @@ public record ProduceOptions(
         public Builder createTopics(boolean v) { createTopics = v; return this; }
         public Builder producerOverrides(Map<String, String> v) { producerOverrides = v; return this; }
         public Builder waitForTopicsSeconds(int v) { waitForTopicsSeconds = v; return this; }
+        public Builder eventTimeRange(EventTimeRange v) { eventTimeRange = v; return this; }
 
         public ProduceOptions build() {
             return new ProduceOptions(bootstrap, topic, deadLetterTopic, input, partitions, replicationFactor, rate,
                     loops, loopSuffix, loopShiftTime, limit, replay, speedup, maxRecordBytes, summaryJson,
-                    progressSeconds, connectTimeoutMs, createTopics, producerOverrides, waitForTopicsSeconds);
+                    progressSeconds, connectTimeoutMs, createTopics, producerOverrides, waitForTopicsSeconds,
+                    eventTimeRange);
         }
     }
 }

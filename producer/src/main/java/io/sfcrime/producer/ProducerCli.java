@@ -1,6 +1,9 @@
 package io.sfcrime.producer;
 
 import io.sfcrime.common.KafkaEnv;
+import io.sfcrime.common.scan.EventTimeRange;
+import io.sfcrime.common.tuning.Setting;
+import io.sfcrime.common.tuning.TuningKeys;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -8,6 +11,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -24,6 +29,7 @@ import java.util.concurrent.Callable;
             "Reads call records from a JSON array or NDJSON file (- = stdin), sends each valid record as compact JSON",
             "keyed by crime_id, and each invalid one to the dead-letter topic with the reason and record index in",
             "its headers. Memory use does not depend on the input's size."},
+        defaultValueProvider = ProducerCli.SettingDefaults.class,
         footer = {"", "Exit codes: 0 done; 1 records could not be delivered; 2 bad options; 3 broker unreachable;",
             "4 input unreadable or topics could not be created.",
             "", "Example: producer --input data/police-department-calls-for-service.json --rate 500 --loop forever"})
@@ -111,6 +117,16 @@ public final class ProducerCli implements Callable<Integer> {
             paramLabel = "BYTES", description = "Larger records are dead-lettered as too_large (default: ${DEFAULT-VALUE}).")
     int maxRecordBytes;
 
+    @Option(names = "--min-event-time", paramLabel = "DATE",
+            description = {"Records with an earlier call_date_time (San Francisco time) are dead-lettered as",
+                "implausible_date_time; spark-app's validation.minEventTime (default: ${DEFAULT-VALUE})."})
+    String minEventTime;
+
+    @Option(names = "--max-future-skew", paramLabel = "DURATION",
+            description = {"Records more than this past the wall clock are dead-lettered as implausible_date_time;",
+                "spark-app's validation.maxFutureSkew (default: ${DEFAULT-VALUE})."})
+    String maxFutureSkew;
+
     @Option(names = "--summary-json", paramLabel = "FILE",
             description = "Write {\"read\":N,\"sent\":N,\"invalid\":N,...} here at exit.")
     Path summaryJson;
@@ -162,6 +178,7 @@ public final class ProducerCli implements Callable<Integer> {
                 .replay(mode).speedup(speedup).maxRecordBytes(maxRecordBytes).summaryJson(summaryJson)
                 .progressSeconds(progressSeconds).connectTimeoutMs(connectTimeoutMs)
                 .producerOverrides(producerProperties).waitForTopicsSeconds(waitForTopicsSeconds)
+                .eventTimeRange(eventTimeRange())
                 .build().validate();
     }
 
@@ -185,6 +202,33 @@ public final class ProducerCli implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             err.flush();
             return EXIT_INPUT;
+        }
+    }
+
+    /** The range from the options, each parsed and checked by its tuning key's declaration. */
+    private EventTimeRange eventTimeRange() {
+        Object floor = parseSetting("--min-event-time", TuningKeys.MIN_EVENT_TIME, minEventTime);
+        Object skew = parseSetting("--max-future-skew", TuningKeys.MAX_FUTURE_SKEW, maxFutureSkew);
+        return new EventTimeRange(LocalDate.parse((String) floor), (Duration) skew);
+    }
+
+    private static Object parseSetting(String option, Setting setting, String text) {
+        try {
+            return setting.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage().substring(setting.name().length() + 2));
+        }
+    }
+
+    /** The defaults of options that are spark-app tuning keys too: from the keys' declarations, stated once. */
+    static final class SettingDefaults implements CommandLine.IDefaultValueProvider {
+        private static final Map<String, Setting> BY_OPTION = Map.of(
+                "--min-event-time", TuningKeys.MIN_EVENT_TIME, "--max-future-skew", TuningKeys.MAX_FUTURE_SKEW);
+
+        @Override
+        public String defaultValue(CommandLine.Model.ArgSpec arg) {
+            Setting s = arg instanceof CommandLine.Model.OptionSpec o ? BY_OPTION.get(o.longestName()) : null;
+            return s == null ? null : s.defaultText();
         }
     }
 

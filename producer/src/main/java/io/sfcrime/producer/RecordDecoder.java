@@ -9,6 +9,7 @@ import io.sfcrime.common.EventTime;
 import io.sfcrime.common.Invalid;
 import io.sfcrime.common.Json;
 import io.sfcrime.common.scan.CallScanner;
+import io.sfcrime.common.scan.EventTimeRange;
 
 import java.io.IOException;
 import java.time.LocalDateTime;
@@ -31,13 +32,20 @@ public final class RecordDecoder {
     private static final DateTimeFormatter WITH_MILLIS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS");
 
     private final int maxRecordBytes;
-    private final CallScanner scanner = new CallScanner();
+    private final CallScanner scanner;
     private String key;
     private byte[] value;
     private String eventTime;
 
+    /** With the default plausible event-time range. */
     public RecordDecoder(int maxRecordBytes) {
+        this(maxRecordBytes, EventTimeRange.defaults());
+    }
+
+    /** Records whose event time lies outside {@code range} at the wall clock are invalid. */
+    public RecordDecoder(int maxRecordBytes, EventTimeRange range) {
         this.maxRecordBytes = maxRecordBytes;
+        this.scanner = new CallScanner(range);
     }
 
     /**

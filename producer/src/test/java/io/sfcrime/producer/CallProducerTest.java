@@ -140,6 +140,30 @@ class CallProducerTest {
     }
 
     @Test
+    void implausibleEventTimesAreDeadLetteredAndNeighboursAreSent() throws Exception {
+        // Issue 16: a record in year 9999 (or 2108 for 2018) would move spark-app's watermark there for good.
+        ProduceSummary s = run(write("[" + record("1") + "," + record("2", "9999-12-31T23:00:00") + ","
+                + record("3", "1969-12-31T23:59:59") + "," + record("4") + "]"));
+        assertThat(keys("calls")).containsExactly("1", "4");
+        assertThat(onTopic("calls.dlq")).hasSize(2).allSatisfy(r ->
+                assertThat(header(r, DeadLetter.REASON)).isEqualTo(Invalid.IMPLAUSIBLE_DATE_TIME));
+        assertThat(header(onTopic("calls.dlq").get(0), DeadLetter.MESSAGE))
+                .startsWith("call_date_time '9999-12-31T23:00:00' is more than 1 day after the clock");
+        assertThat(header(onTopic("calls.dlq").get(1), DeadLetter.MESSAGE))
+                .isEqualTo("call_date_time '1969-12-31T23:59:59' is before 1970-01-01, the earliest plausible date "
+                        + "(validation.minEventTime)");
+        assertThat(s.invalid()).isEqualTo(2);
+    }
+
+    @Test
+    void theEventTimeRangeIsTheOptionsOne() throws Exception {
+        ProduceOptions.Builder b = ProduceOptions.builder().eventTimeRange(new io.sfcrime.common.scan.EventTimeRange(
+                java.time.LocalDate.of(2019, 1, 1), java.time.Duration.ofDays(1)));
+        run(write("[" + record("1") + "," + record("2", "2019-01-01T00:00:00") + "]"), b);
+        assertThat(keys("calls")).containsExactly("2");
+    }
+
+    @Test
     void invalidUtf8IsDeadLetteredWithTheOriginalBytesAndNeighboursAreSent() throws Exception {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(("[" + record("1") + ",").getBytes(StandardCharsets.UTF_8));

@@ -40,6 +40,20 @@ class ProducerCliTest {
         assertThat(run("--input", "-", "--replay", "event-time")).isEqualTo(ProducerCli.EXIT_USAGE);
         assertThat(run("--input", in.toString(), "--rate", "-5")).isEqualTo(ProducerCli.EXIT_USAGE);
         assertThat(run()).isEqualTo(ProducerCli.EXIT_USAGE);
+        assertThat(run("--input", in.toString(), "--min-event-time", "2019-02-30")).isEqualTo(ProducerCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--min-event-time: '2019-02-30' is not a date (yyyy-MM-dd)");
+        assertThat(run("--input", in.toString(), "--max-future-skew", "tomorrow")).isEqualTo(ProducerCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--max-future-skew: 'tomorrow' is not a duration");
+    }
+
+    @Test
+    void theEventTimeRangeDefaultsAreTheTuningKeysDefaults() {
+        ProducerCli cli = new ProducerCli();
+        new picocli.CommandLine(cli).parseArgs("--input", "x.json");
+        assertThat(cli.options().eventTimeRange().floor()).hasToString("1970-01-01");
+        assertThat(cli.options().eventTimeRange().maxFutureSkew()).hasToString("PT24H");
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("(default: 1970-01-01)", "(default: 1 day)");
     }
 
     @Test

@@ -23,7 +23,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 /**
  * The one reading of a call record's bytes, shared by the producer (each element of its input), the Spark job (each
  * Kafka value, from a UDF) and the benchmark ceiling: the verdict with its reason code and message, and the fields
- * the pipeline uses. A valid record is a JSON object in well-formed UTF-8 that {@link RecordValidator} accepts.
+ * the pipeline uses. A valid record is a JSON object in well-formed UTF-8 that {@link RecordValidator} accepts, with
+ * an event time in the plausible {@link EventTimeRange}.
  * <p>
  * One pass in the usual case: {@link FlatRecordReader} checks UTF-8 and JSON syntax and locates the four kept
  * fields without Jackson. Anything it declines is judged in order: UTF-8 ({@code invalid_utf8}), then Jackson's
@@ -51,6 +52,7 @@ public final class CallScanner {
     private final TextCache categories = new TextCache();
     private final EventClock clock = new EventClock(ZoneId.of(CallFields.EVENT_TIME_ZONE));
     private final JsonNode[] nodes = new JsonNode[KEPT.size()];
+    private final EventTimeRange range;
 
     // The last scan.
     private byte[] bytes;
@@ -64,16 +66,30 @@ public final class CallScanner {
     private long eventMillis;
     private boolean eventMillisKnown;
 
+    /** The default plausible event-time range ({@link EventTimeRange#defaults()}). */
     public CallScanner() {
-        this(true);
+        this(EventTimeRange.defaults());
+    }
+
+    /** Judges event times against {@code range} in the scans that take no range of their own. */
+    public CallScanner(EventTimeRange range) {
+        this(true, range);
     }
 
     /** {@code fastPath} false: judge every record with Jackson (tests compare the two paths). */
     CallScanner(boolean fastPath) {
-        this.flat = fastPath ? new FlatRecordReader(KEPT) : null;
+        this(fastPath, EventTimeRange.defaults());
     }
 
-    /** Null when the value is a valid record, otherwise why not. A null value (a Kafka tombstone) is not an object. */
+    private CallScanner(boolean fastPath, EventTimeRange range) {
+        this.flat = fastPath ? new FlatRecordReader(KEPT) : null;
+        this.range = range;
+    }
+
+    /**
+     * Null when the value is a valid record, otherwise why not. A null value (a Kafka tombstone) is not an object.
+     * Event times are judged against this scanner's range at the wall clock.
+     */
     public Invalid scan(byte[] value) {
         if (value == null) {
             reset(null);
@@ -82,11 +98,21 @@ public final class CallScanner {
         return scan(value, value.length);
     }
 
-    /** Null when {@code b[0, length)} is a valid record, otherwise why not. */
+    /** Null when {@code b[0, length)} is a valid record, otherwise why not; as {@link #scan(byte[])}. */
     public Invalid scan(byte[] b, int length) {
+        return scan(b, length, range, System.currentTimeMillis());
+    }
+
+    /**
+     * Null when {@code b[0, length)} is a valid record with an event time in {@code range} at {@code nowMillis},
+     * otherwise why not.
+     */
+    public Invalid scan(byte[] b, int length, EventTimeRange range, long nowMillis) {
         reset(b);
         Invalid invalid;
-        if (flat != null && flat.read(b, length)) {
+        if (b == null) {
+            invalid = Invalid.of(Invalid.NOT_AN_OBJECT, "expected a JSON object but found nothing (null record value)");
+        } else if (flat != null && flat.read(b, length)) {
             readFlat = true;
             crimeId = text(b, CRIME_ID);
             crimeType = category(b, CRIME_TYPE);
@@ -94,6 +120,12 @@ public final class CallScanner {
             invalid = RecordValidator.validateTexts(crimeId, crimeType, callDateTime);
         } else {
             invalid = scanWithJackson(b, length);
+        }
+        if (invalid == null) {
+            // Only a well-formed date-time reaches here; its instant decides whether it is plausible.
+            eventMillis = clock.epochMillis(callDateTime);
+            eventMillisKnown = true;
+            invalid = range.check(callDateTime, eventMillis, nowMillis);
         }
         valid = invalid == null;
         return invalid;

@@ -40,6 +40,19 @@ public final class Check implements Function<Object, String> {
                 s -> s.put("pattern", "^" + regex + "$"));
     }
 
+    /** A calendar date, {@code yyyy-MM-dd}. */
+    public static Check date() {
+        String regex = "[0-9]{4}-[0-9]{2}-[0-9]{2}";
+        return new Check(v -> {
+            try {
+                java.time.LocalDate.parse(String.valueOf(v));
+                return null;
+            } catch (java.time.DateTimeException e) {
+                return "'" + v + "' is not a date (yyyy-MM-dd)";
+            }
+        }, s -> s.put("pattern", "^" + regex + "$"));
+    }
+
     @Override
     public String apply(Object value) {
         return check.apply(value);

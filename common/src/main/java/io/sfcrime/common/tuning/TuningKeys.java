@@ -98,6 +98,23 @@ public final class TuningKeys {
             .applyMode(ApplyMode.FIXED_BY_CHECKPOINT).affects(JobQuery.COUNTS)
             .doc("Drop records whose crime_id was already seen within the watermark before counting.")
             .build();
+    // Validation: which records count at all. Both queries judge every record, so both restart.
+    public static final Setting MIN_EVENT_TIME = Setting.builder("validation.minEventTime")
+            .type(SettingType.STRING).defaultValue("1970-01-01")
+            .applyMode(ApplyMode.QUERY_RESTART).affectsAllQueries()
+            .doc("Earliest plausible call_date_time, a date in San Francisco time. An earlier record is invalid "
+                    + "(implausible_date_time) and goes to the dead-letter topic, in the producer (--min-event-time) "
+                    + "and in the job alike, instead of opening a window decades back.")
+            .check(Check.date())
+            .build();
+    public static final Setting MAX_FUTURE_SKEW = Setting.builder("validation.maxFutureSkew")
+            .type(SettingType.DURATION).defaultValue(Duration.ofDays(1))
+            .applyMode(ApplyMode.QUERY_RESTART).affectsAllQueries()
+            .doc("How far past the clock a call_date_time may lie: the batch's clock in the job, the wall clock in "
+                    + "the producer (--max-future-skew). A later record is invalid (implausible_date_time) and goes "
+                    + "to the dead-letter topic: one record in year 9999 (or 2108 for 2018) would otherwise move the "
+                    + "watermark there, and every later record would be dropped as late for good.")
+            .build();
     public static final Setting CONSOLE_TOP_N = Setting.builder("console.topN")
             .type(SettingType.INT).defaultValue(20)
             .applyMode(ApplyMode.LIVE).affects(JobQuery.COUNTS)
@@ -109,7 +126,7 @@ public final class TuningKeys {
     public static final List<Setting> ALL = List.of(SHUFFLE_PARTITIONS, CHECKPOINT_FILE_MANAGER,
             EXECUTOR_INSTANCES, EXECUTOR_CORES,
             EXECUTOR_MEMORY, MAX_OFFSETS_PER_TRIGGER, MIN_PARTITIONS, STARTING_OFFSETS, FAIL_ON_DATA_LOSS,
-            TRIGGER_INTERVAL, WATERMARK_DELAY, WINDOW_DURATION, DEDUPE, CONSOLE_TOP_N);
+            TRIGGER_INTERVAL, WATERMARK_DELAY, WINDOW_DURATION, DEDUPE, MIN_EVENT_TIME, MAX_FUTURE_SKEW, CONSOLE_TOP_N);
 
     private static final Map<String, Setting> BY_NAME = new LinkedHashMap<>();
 

@@ -7,6 +7,8 @@ import io.sfcrime.common.gen.CallGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -44,7 +46,7 @@ class CallScannerTest {
         // Every reason a record's bytes can have (too_large is the producer's, about its input's framing).
         assertThat(codes).containsExactlyInAnyOrder(Invalid.MALFORMED_JSON, Invalid.NOT_AN_OBJECT,
                 Invalid.MISSING_FIELD, Invalid.WRONG_TYPE, Invalid.EMPTY_FIELD, Invalid.UNPARSEABLE_DATE_TIME,
-                Invalid.ZONED_DATE_TIME, Invalid.INVALID_UTF8);
+                Invalid.ZONED_DATE_TIME, Invalid.INVALID_UTF8, Invalid.IMPLAUSIBLE_DATE_TIME);
         assertThat(valid).isGreaterThan(30);
     }
 
@@ -152,7 +154,8 @@ class CallScannerTest {
 
     @Test
     void eventTimesAreSanFranciscoInstantsAcrossDaylightSavingAndOldZoneRules() {
-        CallScanner scanner = new CallScanner();
+        // Every real date-time, however implausible, has an instant: no range here.
+        CallScanner scanner = new CallScanner(new EventTimeRange(LocalDate.of(0, 1, 1), Duration.ofDays(3_000_000)));
         List<String> times = new ArrayList<>(List.of("2019-03-10T01:59:59.999", "2019-03-10T02:30:00",
                 "2019-03-10T03:00:00", "2018-11-04T00:59:59", "2018-11-04T01:30:00", "2018-11-04T02:00:00.000",
                 "2018-12-31T23:59:59", "0000-01-01T00:00:00", "9999-12-31T23:59:59.999",
@@ -167,6 +170,40 @@ class CallScannerTest {
             assertThat(scanner.eventMillis()).as(t)
                     .isEqualTo(EventTime.parse(t).orElseThrow().atZone(SF).toInstant().toEpochMilli());
         }
+    }
+
+    @Test
+    void eventTimesOutsideThePlausibleRangeAreInvalidWithTheirOwnReason() {
+        EventTimeRange range = new EventTimeRange(LocalDate.of(2000, 1, 1), Duration.ofDays(1));
+        long now = LocalDateTime.of(2026, 12, 2, 12, 0).atZone(SF).toInstant().toEpochMilli();
+        for (CallScanner scanner : List.of(new CallScanner(), new CallScanner(false))) {
+            Invalid far = scan(scanner, "9999-12-31T23:00:00", range, now);
+            assertThat(far.code()).isEqualTo(Invalid.IMPLAUSIBLE_DATE_TIME);
+            assertThat(far.message()).isEqualTo("call_date_time '9999-12-31T23:00:00' is more than 1 day after the "
+                    + "clock (2026-12-02T12:00:00 San Francisco time; validation.maxFutureSkew)");
+            assertThat(scan(scanner, "2026-12-03T12:00:01", range, now).code()).isEqualTo(Invalid.IMPLAUSIBLE_DATE_TIME);
+            assertThat(scan(scanner, "2026-12-03T12:00:00", range, now)).isNull();
+            assertThat(scan(scanner, "2000-01-01T00:00:00", range, now)).isNull();
+            Invalid old = scan(scanner, "1999-12-31T23:59:59.999", range, now);
+            assertThat(old.code()).isEqualTo(Invalid.IMPLAUSIBLE_DATE_TIME);
+            assertThat(old.message()).isEqualTo("call_date_time '1999-12-31T23:59:59.999' is before 2000-01-01, the "
+                    + "earliest plausible date (validation.minEventTime)");
+            // The fields stay readable for the dead-letter record; there is no event time to count.
+            assertThat(scanner.callDateTime()).isEqualTo("1999-12-31T23:59:59.999");
+            assertThatThrownBy(scanner::eventMillis).isInstanceOf(IllegalStateException.class);
+        }
+        // The defaults: 1970-01-01 to the wall clock plus 1 day; the shipped samples are from 2018.
+        CallScanner defaults = new CallScanner();
+        assertThat(defaults.scan(bytes(RecordCorpus.with("call_date_time", "\"2108-12-31T23:00:00\""))).code())
+                .isEqualTo(Invalid.IMPLAUSIBLE_DATE_TIME);
+        assertThat(defaults.scan(bytes(RecordCorpus.with("call_date_time", "\"1969-12-31T23:59:59\""))).code())
+                .isEqualTo(Invalid.IMPLAUSIBLE_DATE_TIME);
+        assertThat(defaults.scan(bytes(RecordCorpus.with("call_date_time", "\"2018-12-31T23:59:00.000\"")))).isNull();
+    }
+
+    private static Invalid scan(CallScanner scanner, String time, EventTimeRange range, long now) {
+        byte[] b = bytes(RecordCorpus.with("call_date_time", "\"" + time + "\""));
+        return scanner.scan(b, b.length, range, now);
     }
 
     private static String describe(CallScanner s, Invalid why) {

@@ -3,6 +3,8 @@ package io.sfcrime.common.scan;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.sfcrime.common.CallFields;
+import io.sfcrime.common.EventTime;
 import io.sfcrime.common.Invalid;
 import io.sfcrime.common.Json;
 import io.sfcrime.common.RecordValidator;
@@ -12,10 +14,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 
 /**
  * The plainest possible judgement of one record's bytes, independent of {@link CallScanner}: the JDK's strict UTF-8
- * decoder, Jackson's whole tree (nothing after the value allowed), then {@link RecordValidator} on that tree.
+ * decoder, Jackson's whole tree (nothing after the value allowed), then {@link RecordValidator} on that tree, then
+ * the default plausible event-time range with {@code java.time}.
  * Shared with other modules' tests through common's test jar.
  */
 public final class ReferenceVerdict {
@@ -46,8 +52,20 @@ public final class ReferenceVerdict {
             return Invalid.MALFORMED_JSON;
         }
         Invalid invalid = RecordValidator.validate(node);
-        return invalid == null ? null : invalid.code();
+        if (invalid != null) {
+            return invalid.code();
+        }
+        // The plausible range with java.time as a whole: the defaults of validation.minEventTime (1970-01-01) and
+        // validation.maxFutureSkew (1 day), against the wall clock.
+        ZonedDateTime event = EventTime.parse(node.get(CallFields.CALL_DATE_TIME).asText()).orElseThrow()
+                .atZone(SF);
+        ZonedDateTime now = ZonedDateTime.now(SF);
+        boolean plausible = !event.isBefore(LocalDate.of(1970, 1, 1).atStartOfDay(SF))
+                && !event.isAfter(now.plusDays(1));
+        return plausible ? null : Invalid.IMPLAUSIBLE_DATE_TIME;
     }
+
+    private static final ZoneId SF = ZoneId.of(CallFields.EVENT_TIME_ZONE);
 
     /** The tree of a record the reference calls valid. */
     public static JsonNode tree(byte[] value) {

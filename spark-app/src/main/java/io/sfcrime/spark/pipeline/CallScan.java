@@ -2,6 +2,7 @@ package io.sfcrime.spark.pipeline;
 
 import io.sfcrime.common.Invalid;
 import io.sfcrime.common.scan.CallScanner;
+import io.sfcrime.common.scan.EventTimeRange;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -33,10 +34,15 @@ public final class CallScan {
     private CallScan() {
     }
 
-    /** The scan as a Spark row of type {@link #RESULT}. */
+    /** The scan as a Spark row of type {@link #RESULT}, event times judged by the default range at the wall clock. */
     public static Row scan(byte[] value) {
+        return scan(value, EventTimeRange.defaults(), System.currentTimeMillis());
+    }
+
+    /** The scan as a Spark row of type {@link #RESULT}, event times judged by {@code range} at {@code nowMillis}. */
+    public static Row scan(byte[] value, EventTimeRange range, long nowMillis) {
         CallScanner s = SCANNER.get();
-        Invalid why = s.scan(value);
+        Invalid why = value == null ? s.scan(null) : s.scan(value, value.length, range, nowMillis);
         return RowFactory.create(why == null ? null : why.code(), why == null ? null : why.message(),
                 why == null ? Instant.ofEpochMilli(s.eventMillis()) : null, s.crimeType(), s.disposition(),
                 s.crimeId());

@@ -1,6 +1,7 @@
 package io.sfcrime.spark.query;
 
 import io.sfcrime.common.RadioCodes;
+import io.sfcrime.common.scan.EventTimeRange;
 import io.sfcrime.common.tuning.JobQuery;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningKeys;
@@ -31,7 +32,7 @@ final class CountsQuery {
         // Read the input topic, batch by batch as the source.* keys say.
         Dataset<Row> calls = KafkaSource.read(spark, config, tuning);
         // Parse and validate each record once; invalid rows keep their reason and go on to the counters.
-        Dataset<Row> validated = CallValidation.validate(calls);
+        Dataset<Row> validated = CallValidation.validate(calls, EventTimeRange.of(tuning));
         // Count per window (and per reason for invalid rows) in one aggregation; the watermark evicts old windows.
         Dataset<Row> counted = WindowCounts.countCalls(validated, window,
                 tuning.getDuration(TuningKeys.WATERMARK_DELAY), tuning.getBoolean(TuningKeys.DEDUPE));

@@ -1,5 +1,6 @@
 package io.sfcrime.spark.query;
 
+import io.sfcrime.common.scan.EventTimeRange;
 import io.sfcrime.common.tuning.JobQuery;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.spark.config.JobConfig;
@@ -25,7 +26,7 @@ final class DeadLetterQuery {
         // Read the same input topic as the counts, with its own offsets.
         Dataset<Row> calls = KafkaSource.read(spark, config, tuning);
         // Parse and validate exactly as the counts query does, so both agree on every record.
-        Dataset<Row> validated = CallValidation.validate(calls);
+        Dataset<Row> validated = CallValidation.validate(calls, EventTimeRange.of(tuning));
         // Write the invalid records, unchanged and with their reasons as headers, through Spark's Kafka sink.
         return DeadLetters.records(validated).writeStream()
                 .queryName(JobQuery.DEAD_LETTERS.queryName())

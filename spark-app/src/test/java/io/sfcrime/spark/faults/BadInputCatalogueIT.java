@@ -106,6 +106,10 @@ class BadInputCatalogueIT {
                 Invalid.ZONED_DATE_TIME));
         c.add(new Entry("date with an offset", utf8(call("14", "Theft", "2018-12-31T23:57:00+02:00", "\"ADV\"")),
                 Invalid.ZONED_DATE_TIME));
+        c.add(new Entry("far-future date (year 9999)", utf8(call("21", "Theft", "9999-12-31T23:00:00", "\"ADV\"")),
+                Invalid.IMPLAUSIBLE_DATE_TIME));
+        c.add(new Entry("date before 1970", utf8(call("22", "Theft", "0018-12-31T20:00:00", "\"ADV\"")),
+                Invalid.IMPLAUSIBLE_DATE_TIME));
         c.add(new Entry("malformed JSON (missing comma)", utf8("{\"crime_id\":\"15\" \"original_crime_type_name\":"
                 + "\"Theft\",\"call_date_time\":\"2018-12-31T20:00:00\"}"), Invalid.MALFORMED_JSON));
         ByteArrayOutputStream bad = new ByteArrayOutputStream();

@@ -44,12 +44,14 @@ class ProfilesTest {
         assertThat(p.all()).extracting(pr -> pr.tuning().getDuration(TuningKeys.TRIGGER_INTERVAL).toSeconds())
                 .contains(0L, 1L, 5L);
         assertThat(p.all()).anyMatch(pr -> pr.settings().getOrDefault("spark.serializer", "").contains("Kryo"));
-        // maxRatePerPartition alone: exactly one key away from the profile it is compared to.
+        // maxRatePerPartition alone: one Spark key away from the profile it is compared to, plus the opt-out that
+        // lets a key Spark does not declare through spark-app's check.
         assertThat(p.find("shuffle-2-max-rate-10")).hasValueSatisfying(pr -> {
             Profiles.Profile reference = p.find(pr.compareTo()).orElseThrow();
-            assertThat(pr.settings()).hasSize(reference.settings().size() + 1)
+            assertThat(pr.settings()).hasSize(reference.settings().size() + 2)
                     .containsAllEntriesOf(reference.settings())
-                    .containsKey("spark.streaming.kafka.maxRatePerPartition");
+                    .containsKey("spark.streaming.kafka.maxRatePerPartition")
+                    .containsEntry("tuning.undeclaredSparkKeys", "spark.streaming.kafka.maxRatePerPartition");
         });
         assertThat(p.quick()).isNotEmpty().allMatch(pr -> pr.maxOffsetsPerTrigger() > 0);
         assertThat(p.all()).allMatch(pr -> pr.compareTo() == null || p.find(pr.compareTo()).isPresent());

@@ -40,8 +40,9 @@ class GeneratedFilesTest {
     @Test
     void chartDefaultsParseBackToTheDeclaredDefaults() {
         Map<String, Object> raw = new LinkedHashMap<>();
-        TuningFile.parse("tuning:\n" + String.join("\n", ChartTuning.valuesLines()), "chart")
-                .forEach((k, v) -> raw.put(k.substring("tuning.".length()), v));
+        // The lines under the chart's `tuning:` mapping, read as a tuning file of their own.
+        raw.putAll(TuningFile.parse(String.join("\n", ChartTuning.valuesLines().stream().map(String::strip).toList()),
+                "chart"));
         assertThat(raw.keySet()).containsExactlyElementsOf(TuningKeys.ALL.stream().map(Setting::name).toList());
         assertThat(Tuning.fromMap(raw)).isEqualTo(Tuning.defaults());
     }

@@ -1,7 +1,9 @@
 package io.sfcrime.common.tuning;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -26,7 +28,12 @@ public final class Tuning {
 
     /** Strict: any invalid value or unknown key fails the whole map with every problem listed. */
     public static Tuning fromMap(Map<String, ?> raw) {
-        Validation v = validate(raw, defaults0());
+        return fromMap(raw, SparkKeys.ANY);
+    }
+
+    /** As {@link #fromMap(Map)}, with pass-through {@code spark.*} keys checked by {@code sparkKeys}. */
+    public static Tuning fromMap(Map<String, ?> raw, SparkKeys sparkKeys) {
+        Validation v = validate(raw, defaults0(), sparkKeys);
         if (!v.rejected().isEmpty()) {
             throw new InvalidTuningException(v.rejected());
         }
@@ -38,6 +45,16 @@ public final class Tuning {
      * from {@code previous}. Keys absent from {@code raw} return to their defaults.
      */
     public static Validation validate(Map<String, ?> raw, Tuning previous) {
+        return validate(raw, previous, SparkKeys.ANY);
+    }
+
+    /**
+     * As {@link #validate(Map, Tuning)}, with each pass-through {@code spark.*} key checked by {@code sparkKeys}
+     * unless {@link TuningKeys#UNDECLARED_SPARK_KEYS} lists it (the deliberate way to pass a key Spark does not
+     * declare).
+     */
+    public static Validation validate(Map<String, ?> raw, Tuning previous, SparkKeys sparkKeys) {
+        List<String> undeclared = undeclaredAllowed(raw);
         Map<String, Object> declared = new LinkedHashMap<>();
         Map<String, String> passThrough = new TreeMap<>();
         Map<String, String> rejected = new TreeMap<>();
@@ -54,6 +71,11 @@ public final class Tuning {
                     if (e.getValue() == null || String.valueOf(e.getValue()).isBlank()) {
                         throw new IllegalArgumentException(key + ": a value is required");
                     }
+                    String problem = listed(key, undeclared) ? null : sparkKeys.problem(key);
+                    if (problem != null) {
+                        throw new IllegalArgumentException(problem + "; to pass a key Spark does not declare on "
+                                + "purpose, list it in " + TuningKeys.UNDECLARED_SPARK_KEYS.name());
+                    }
                     passThrough.put(key, String.valueOf(e.getValue()).trim());
                 } else {
                     throw new IllegalArgumentException("unknown key '" + key + "'"
@@ -69,6 +91,24 @@ public final class Tuning {
             }
         }
         return new Validation(new Tuning(declared, passThrough), rejected);
+    }
+
+    /** The names and prefixes (ending in '.') listed in {@link TuningKeys#UNDECLARED_SPARK_KEYS}, if any. */
+    private static List<String> undeclaredAllowed(Map<String, ?> raw) {
+        Object listed = raw.get(TuningKeys.UNDECLARED_SPARK_KEYS.name());
+        if (listed == null) {
+            return List.of();
+        }
+        return Arrays.stream(String.valueOf(listed).split(",")).map(String::trim).filter(k -> !k.isEmpty()).toList();
+    }
+
+    private static boolean listed(String key, List<String> allowed) {
+        for (String a : allowed) {
+            if (a.equals(key) || (a.endsWith(".") && key.startsWith(a))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Tuning defaults0() {

@@ -21,7 +21,9 @@ public final class TuningDocs {
         out.append("# Tuning of the spark-app job: flat keys, Spark's own names for Spark settings.\n")
                 .append("# Generated from io.sfcrime.common.tuning.TuningKeys by `make docs`; edit the declarations,\n")
                 .append("# or copy this file and pass it with --tuning. Other spark.* keys pass through to Spark\n")
-                .append("# (they apply with a driver restart). Reference: docs/tuning.md\n");
+                .append("# (they apply with a driver restart) when Spark declares them; a key Spark does not declare\n")
+                .append("# is rejected with the nearest one unless tuning.undeclaredSparkKeys lists it. One key per\n")
+                .append("# line: a key given twice or a nested mapping is an error. Reference: docs/tuning.md\n");
         for (Setting s : TuningKeys.ALL) {
             out.append('\n');
             for (String line : wrap(s.doc(), 100)) {
@@ -40,7 +42,11 @@ public final class TuningDocs {
         out.append("# Tuning reference\n\n")
                 .append("Generated from `io.sfcrime.common.tuning.TuningKeys` by `make docs`; do not edit by hand.\n")
                 .append("Keys are flat, the same in `conf/tuning.yaml`, the Helm value `tuning:` and the tuning ConfigMap.\n")
-                .append("Any other `spark.*` key passes through to the SparkSession and applies with a driver restart.\n\n")
+                .append("Any other `spark.*` key passes through to the SparkSession and applies with a driver restart, if\n")
+                .append("Spark 3.5 declares it (its config registry, or a family it reads by prefix such as `spark.hadoop.`):\n")
+                .append("a misspelt key is rejected with the nearest key Spark declares. To pass a key Spark does not\n")
+                .append("declare on purpose (a plugin's setting), list it in `tuning.undeclaredSparkKeys`. Keys are\n")
+                .append("one per line: a key given twice, or a nested mapping, is rejected with its file and line.\n\n")
                 .append("| key | type | default | applies | description |\n")
                 .append("|---|---|---|---|---|\n");
         for (Setting s : TuningKeys.ALL) {

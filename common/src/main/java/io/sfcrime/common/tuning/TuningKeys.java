@@ -1,6 +1,7 @@
 package io.sfcrime.common.tuning;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.function.Function;
 
 /**
  * Every tuning key the job knows, declared once. Keys under {@code spark.} that are not declared here pass
- * through to the SparkSession unchecked and apply as {@link ApplyMode#DRIVER_RESTART}.
+ * through to the SparkSession and apply as {@link ApplyMode#DRIVER_RESTART}: spark-app checks them against Spark's
+ * own config registry ({@link SparkKeys}) unless {@link #UNDECLARED_SPARK_KEYS} lists them.
  */
 public final class TuningKeys {
     public static final Setting SHUFFLE_PARTITIONS = Setting.builder("spark.sql.shuffle.partitions")
@@ -115,6 +117,16 @@ public final class TuningKeys {
                     + "to the dead-letter topic: one record in year 9999 (or 2108 for 2018) would otherwise move the "
                     + "watermark there, and every later record would be dropped as late for good.")
             .build();
+    public static final Setting UNDECLARED_SPARK_KEYS = Setting.builder("tuning.undeclaredSparkKeys")
+            .type(SettingType.STRING).defaultValue("")
+            .applyMode(ApplyMode.LIVE).affectsAllQueries()
+            .doc("spark.* keys to pass to Spark although Spark does not declare them (comma-separated; a name ending "
+                    + "in '.' covers every key under it), such as a plugin's settings. Every other spark.* key not "
+                    + "declared here must be one Spark declares (its config registry) or reads by prefix "
+                    + "(spark.hadoop., spark.executorEnv., labels and annotations, ...): a misspelt key is "
+                    + "rejected with the nearest one instead of running with Spark's default.")
+            .check(Check.matching("([^\\s,]+(\\s*,\\s*[^\\s,]+)*)?", "a comma-separated list of keys"))
+            .build();
     public static final Setting CONSOLE_TOP_N = Setting.builder("console.topN")
             .type(SettingType.INT).defaultValue(20)
             .applyMode(ApplyMode.LIVE).affects(JobQuery.COUNTS)
@@ -126,7 +138,8 @@ public final class TuningKeys {
     public static final List<Setting> ALL = List.of(SHUFFLE_PARTITIONS, CHECKPOINT_FILE_MANAGER,
             EXECUTOR_INSTANCES, EXECUTOR_CORES,
             EXECUTOR_MEMORY, MAX_OFFSETS_PER_TRIGGER, MIN_PARTITIONS, STARTING_OFFSETS, FAIL_ON_DATA_LOSS,
-            TRIGGER_INTERVAL, WATERMARK_DELAY, WINDOW_DURATION, DEDUPE, MIN_EVENT_TIME, MAX_FUTURE_SKEW, CONSOLE_TOP_N);
+            TRIGGER_INTERVAL, WATERMARK_DELAY, WINDOW_DURATION, DEDUPE, MIN_EVENT_TIME, MAX_FUTURE_SKEW, UNDECLARED_SPARK_KEYS,
+            CONSOLE_TOP_N);
 
     private static final Map<String, Setting> BY_NAME = new LinkedHashMap<>();
 
@@ -165,13 +178,18 @@ public final class TuningKeys {
 
     /** The declared key nearest to an unknown one, for "did you mean" messages. */
     public static Optional<String> nearest(String name) {
+        return nearest(name, BY_NAME.keySet());
+    }
+
+    /** The one of {@code known} nearest to {@code name} when it is near enough to be a misspelling of it. */
+    public static Optional<String> nearest(String name, Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String known : BY_NAME.keySet()) {
-            int d = editDistance(name.toLowerCase(), known.toLowerCase());
+        for (String candidate : known) {
+            int d = editDistance(name.toLowerCase(), candidate.toLowerCase());
             if (d < bestDistance) {
                 bestDistance = d;
-                best = known;
+                best = candidate;
             }
         }
         return bestDistance <= Math.max(3, name.length() / 3) ? Optional.ofNullable(best) : Optional.empty();

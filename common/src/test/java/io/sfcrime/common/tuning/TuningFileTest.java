@@ -14,15 +14,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TuningFileTest {
 
     @Test
-    void flattensNestedMappingsAndKeepsScalarTypes() {
+    void keepsScalarTypes() {
         Map<String, Object> flat = TuningFile.parse("""
-                spark:
-                  sql:
-                    shuffle.partitions: 4
+                spark.sql.shuffle.partitions: 4
                 source.maxOffsetsPerTrigger: 1000
-                query:
-                  triggerInterval: 5 seconds
-                  dedupe: true
+                query.triggerInterval: 5 seconds
+                query.dedupe: true
                 console.topN: ~
                 """, "t.yaml");
         assertThat(flat).containsEntry("spark.sql.shuffle.partitions", 4L)
@@ -30,8 +27,37 @@ class TuningFileTest {
                 .containsEntry("query.triggerInterval", "5 seconds")
                 .containsEntry("query.dedupe", true)
                 .containsEntry("console.topN", null);
-        Tuning t = Tuning.fromMap(Map.of("spark.sql.shuffle.partitions", 4L, "query.dedupe", true));
+        Tuning t = Tuning.fromMap(flat.entrySet().stream().filter(e -> e.getValue() != null)
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
         assertThat(t.getInt(TuningKeys.SHUFFLE_PARTITIONS)).isEqualTo(4);
+    }
+
+    @Test
+    void aDuplicateKeyIsRejectedWithFileAndLines() {
+        // YAML keeps the last value without a word: the first line would be silently ignored.
+        assertThatThrownBy(() -> TuningFile.parse("""
+                spark.sql.shuffle.partitions: 4
+                # a comment
+                query.dedupe: true
+                spark.sql.shuffle.partitions: 8
+                """, "conf/t.yaml"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("conf/t.yaml line 4: key 'spark.sql.shuffle.partitions' is given again (first on line 1);"
+                        + " YAML would keep only the last value: remove one");
+    }
+
+    @Test
+    void aNestedMappingIsRejectedWithFileAndLine() {
+        // It used to be flattened into spark.sql.shuffle.partitions, a key nobody wrote.
+        assertThatThrownBy(() -> TuningFile.parse("""
+                query.dedupe: true
+                spark:
+                  sql:
+                    shuffle.partitions: 4
+                """, "t.yaml"))
+                .hasMessageStartingWith("t.yaml line 2: 'spark' holds a nested mapping; tuning keys are flat");
+        assertThatThrownBy(() -> TuningFile.parse("console.topN: [1, 2]\n", "t.yaml"))
+                .hasMessageStartingWith("t.yaml line 1: 'console.topN' holds a nested list");
     }
 
     @Test
@@ -50,7 +76,7 @@ class TuningFileTest {
     void rejectsNonMappingsAndBadYamlNamingTheSource() {
         assertThatThrownBy(() -> TuningFile.parse("- a\n- b\n", "list.yaml"))
                 .hasMessageContaining("list.yaml").hasMessageContaining("mapping");
-        assertThatThrownBy(() -> TuningFile.parse("a: [1, 2\n", "broken.yaml"))
+        assertThatThrownBy(() -> TuningFile.parse("a: \"unclosed\n", "broken.yaml"))
                 .hasMessageContaining("broken.yaml").hasMessageContaining("not valid YAML");
     }
 

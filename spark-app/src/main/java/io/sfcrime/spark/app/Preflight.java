@@ -5,6 +5,7 @@ import io.sfcrime.common.RadioCodes;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningFile;
 import io.sfcrime.spark.config.JobConfig;
+import io.sfcrime.spark.config.SparkConfRegistry;
 import io.sfcrime.spark.ops.CheckpointGuard;
 import io.sfcrime.spark.ops.KafkaAdmin;
 import io.sfcrime.spark.retune.Retune;
@@ -90,7 +91,7 @@ final class Preflight {
         }
         Map<String, Object> raw = TuningFile.read(file);
         try {
-            return Tuning.fromMap(raw);
+            return Tuning.fromMap(raw, SparkConfRegistry.INSTANCE);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + " (in " + file + ")", e);
         }

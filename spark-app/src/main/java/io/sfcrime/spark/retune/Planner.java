@@ -4,6 +4,7 @@ import io.sfcrime.common.tuning.ApplyMode;
 import io.sfcrime.common.tuning.JobQuery;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningKeys;
+import io.sfcrime.spark.config.SparkConfRegistry;
 import io.sfcrime.spark.retune.source.Observed;
 
 import java.util.ArrayList;
@@ -37,7 +38,8 @@ public final class Planner {
         if (observed.error() != null) {
             return new Plan(applied, Map.of(SOURCE_KEY, observed.error()), List.of());
         }
-        Tuning.Validation v = Tuning.validate(observed.raw(), applied);
+        // Pass-through spark.* keys are checked against Spark's own registry, as at start-up.
+        Tuning.Validation v = Tuning.validate(observed.raw(), applied, SparkConfRegistry.INSTANCE);
         Map<String, String> rejected = new TreeMap<>(v.rejected());
         Map<String, String> now = applied.asStrings();
         Map<String, String> next = new LinkedHashMap<>(v.tuning().asStrings());

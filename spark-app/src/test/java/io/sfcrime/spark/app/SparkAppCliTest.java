@@ -56,6 +56,55 @@ class SparkAppCliTest {
     }
 
     @Test
+    void sparkKeysAreCheckedAgainstSparksOwnRegistry(@TempDir Path dir) throws Exception {
+        // Issue 16: a misspelt Spark key used to run with Spark's default and exit 0.
+        Path tuning = dir.resolve("tuning.yaml");
+        Files.writeString(tuning, "spark.sql.shufle.partitions: 2\nspark.sql.streaming.stateStore.providerClas: x\n"
+                + "spark.my.plugin.level: 3\n");
+        assertThat(run("--tuning", tuning.toString(), "--radio-codes", radioCodes().toString(),
+                "--bootstrap", "127.0.0.1:9")).isEqualTo(Outcome.BAD_CONFIG.exitCode());
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertThat(message).contains("Spark 3.5 does not declare 'spark.sql.shufle.partitions'; did you mean "
+                        + "'spark.sql.shuffle.partitions'?")
+                .contains("did you mean 'spark.sql.streaming.stateStore.providerClass'?")
+                .contains("Spark 3.5 does not declare 'spark.my.plugin.level'")
+                .contains("list it in tuning.undeclaredSparkKeys").contains(tuning.toString());
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("Spark UI");
+
+        // Keys Spark declares, in its core, SQL, Kubernetes and Kafka modules, or reads by prefix, pass; so does an
+        // undeclared key listed on purpose.
+        Files.writeString(tuning, """
+                spark.sql.adaptive.enabled: false
+                spark.network.timeout: 300s
+                spark.kubernetes.allocation.batch.size: 5
+                spark.kafka.consumer.cache.capacity: 32
+                spark.hadoop.fs.s3a.endpoint: http://minio:9000
+                spark.kubernetes.driver.label.team: data
+                spark.my.plugin.level: 3
+                spark.my.other.flag: on
+                tuning.undeclaredSparkKeys: spark.my.plugin.level, spark.my.other.
+                """);
+        assertThat(Preflight.loadTuning(tuning).passThrough()).containsKeys("spark.sql.adaptive.enabled",
+                "spark.network.timeout", "spark.kubernetes.allocation.batch.size", "spark.kafka.consumer.cache.capacity",
+                "spark.hadoop.fs.s3a.endpoint", "spark.kubernetes.driver.label.team", "spark.my.plugin.level",
+                "spark.my.other.flag");
+    }
+
+    @Test
+    void duplicateKeysAndNestedMappingsAreRejectedWithFileAndLine(@TempDir Path dir) throws Exception {
+        Path tuning = dir.resolve("tuning.yaml");
+        Files.writeString(tuning, "spark.sql.shuffle.partitions: 2\nspark.sql.shuffle.partitions: 3\n");
+        assertThat(run("--tuning", tuning.toString(), "--radio-codes", radioCodes().toString()))
+                .isEqualTo(Outcome.BAD_CONFIG.exitCode());
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(tuning + " line 2: key "
+                + "'spark.sql.shuffle.partitions' is given again (first on line 1)");
+        Files.writeString(tuning, "spark:\n  sql.shuffle.partitions: 2\n");
+        assertThat(run("--tuning", tuning.toString(), "--radio-codes", radioCodes().toString()))
+                .isEqualTo(Outcome.BAD_CONFIG.exitCode());
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(tuning + " line 1: 'spark' holds a nested mapping");
+    }
+
+    @Test
     void theShippedTuningFileIsAcceptedAndSetsEveryKey() {
         // Committed with the repository: its absence is a failure, not a reason to skip.
         Path shipped = Path.of(System.getProperty("project.root", ".."), "conf", "tuning.yaml");

@@ -66,7 +66,7 @@ class PlannerTest {
             case LONG -> (Long) s.defaultValue() + 7;
             case BOOLEAN -> !(Boolean) s.defaultValue();
             case DURATION -> "42 minutes";
-            case STRING -> s == TuningKeys.STARTING_OFFSETS ? "latest"
+            case STRING -> s == TuningKeys.STARTING_OFFSETS ? "latest" : s == TuningKeys.MIN_EVENT_TIME ? "2000-01-01"
                     : s == TuningKeys.CHECKPOINT_FILE_MANAGER
                     ? "org.apache.spark.sql.execution.streaming.FileContextBasedCheckpointFileManager" : "3g";
         };

@@ -33,12 +33,12 @@ class FileTuningSourceTest {
 
             // How editors save: a new file renamed over the old one.
             Path tmp = dir.resolve(".tuning.yaml.swp");
-            Files.writeString(tmp, "console:\n  topN: 5\n");
+            Files.writeString(tmp, "# saved by an editor\nconsole.topN: 5\n");
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             await().atMost(Duration.ofSeconds(30)).until(() -> seen.stream()
                     .anyMatch(o -> Long.valueOf(5).equals(o.raw().get("console.topN"))));
 
-            Files.writeString(file, "console.topN: [unclosed\n");
+            Files.writeString(file, "console.topN: \"unclosed\n");
             await().atMost(Duration.ofSeconds(30)).until(() -> seen.stream().anyMatch(o -> o.error() != null));
             assertThat(seen.stream().filter(o -> o.error() != null).findFirst().orElseThrow().error())
                     .contains(file.toString()).contains("not valid YAML").contains("keeping the last applied tuning");

@@ -7,8 +7,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,13 +19,15 @@ import java.util.Map;
  */
 public final class RadioCodes {
     private final Map<String, String> descriptions;
+    private final List<String> warnings;
 
-    private RadioCodes(Map<String, String> descriptions) {
+    private RadioCodes(Map<String, String> descriptions, List<String> warnings) {
         this.descriptions = Collections.unmodifiableMap(descriptions);
+        this.warnings = List.copyOf(warnings);
     }
 
     public static RadioCodes of(Map<String, String> descriptions) {
-        return new RadioCodes(new LinkedHashMap<>(descriptions));
+        return new RadioCodes(new LinkedHashMap<>(descriptions), List.of());
     }
 
     public static RadioCodes load(Path file) {
@@ -34,12 +38,25 @@ public final class RadioCodes {
         }
     }
 
+    /**
+     * Reads and checks the table: an empty table, and a code given twice with different descriptions (which one
+     * would win is an accident of file order), are rejected naming every such code; a code repeated with the same
+     * description is kept once, with a {@link #warnings() warning}.
+     */
     public static RadioCodes parse(InputStream in, String source) throws IOException {
         JsonNode root = Json.MAPPER.readTree(in);
         if (root == null || !root.isArray()) {
             throw new IllegalArgumentException("radio-code table " + source + " must be a JSON array");
         }
+        if (root.isEmpty()) {
+            throw new IllegalArgumentException("radio-code table " + source + " is empty: every disposition would "
+                    + "be described as its bare code; give the table's {\"disposition_code\", \"description\"} "
+                    + "entries");
+        }
         Map<String, String> map = new LinkedHashMap<>();
+        Map<String, Integer> firstEntry = new LinkedHashMap<>();
+        List<String> conflicts = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         int index = 0;
         for (JsonNode entry : root) {
             JsonNode code = entry.get("disposition_code");
@@ -48,10 +65,30 @@ public final class RadioCodes {
                 throw new IllegalArgumentException("radio-code table " + source + ", entry " + index
                         + ": needs string fields disposition_code and description, got " + entry);
             }
-            map.put(code.asText(), description.asText());
+            String c = code.asText();
+            String d = description.asText();
+            String held = map.putIfAbsent(c, d);
+            if (held == null) {
+                firstEntry.put(c, index);
+            } else if (held.equals(d)) {
+                warnings.add("radio-code table " + source + ": code '" + c + "' is repeated with the same description"
+                        + " (entries " + firstEntry.get(c) + " and " + index + "); using it once");
+            } else {
+                conflicts.add("'" + c + "' (entry " + firstEntry.get(c) + " '" + held + "', entry " + index + " '"
+                        + d + "')");
+            }
             index++;
         }
-        return new RadioCodes(map);
+        if (!conflicts.isEmpty()) {
+            throw new IllegalArgumentException("radio-code table " + source + " gives different descriptions for "
+                    + "the same code: " + String.join(", ", conflicts) + "; keep one entry per code");
+        }
+        return new RadioCodes(map, warnings);
+    }
+
+    /** What the table got away with but should not have (codes repeated with the same description). */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** The table as a map (read-only), in file order. */

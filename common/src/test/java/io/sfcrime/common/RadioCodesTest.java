@@ -51,6 +51,33 @@ class RadioCodesTest {
     }
 
     @Test
+    void conflictingDuplicatesAndAnEmptyTableAreRejectedNamingTheCodes() {
+        // Issue 16: a duplicated code silently took the last description; an empty table was accepted.
+        assertThatThrownBy(() -> RadioCodes.parse(in("[]"), "t.json"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("radio-code table t.json is empty");
+        assertThatThrownBy(() -> RadioCodes.parse(in("[" + entry("ADV", "Advised") + "," + entry("HAN", "Handled") + ","
+                + entry("ADV", "Advice") + "," + entry("CAN", "Cancel") + "," + entry("HAN", "Handed over") + "]"),
+                "t.json"))
+                .hasMessage("radio-code table t.json gives different descriptions for the same code: 'ADV' (entry 0 "
+                        + "'Advised', entry 2 'Advice'), 'HAN' (entry 1 'Handled', entry 4 'Handed over'); keep one "
+                        + "entry per code");
+    }
+
+    @Test
+    void anExactRepeatIsKeptOnceWithAWarning() throws Exception {
+        RadioCodes codes = RadioCodes.parse(in("[" + entry("ADV", "Advised") + "," + entry("HAN", "Handled") + ","
+                + entry("ADV", "Advised") + "]"), "t.json");
+        assertThat(codes.asMap()).containsExactly(Map.entry("ADV", "Advised"), Map.entry("HAN", "Handled"));
+        assertThat(codes.warnings()).containsExactly("radio-code table t.json: code 'ADV' is repeated with the same "
+                + "description (entries 0 and 2); using it once");
+        assertThat(RadioCodes.load(ROOT.resolve("data/radio_code.json")).warnings()).isEmpty();
+    }
+
+    private static String entry(String code, String description) {
+        return "{\"disposition_code\": \"" + code + "\", \"description\": \"" + description + "\"}";
+    }
+
+    @Test
     void missingFileIsAClearError(@TempDir Path dir) {
         assertThatThrownBy(() -> RadioCodes.load(dir.resolve("nope.json")))
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("nope.json");

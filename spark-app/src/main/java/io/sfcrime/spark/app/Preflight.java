@@ -53,6 +53,7 @@ final class Preflight {
         try {
             Retune retune = wiring.open(tuningFile, config.statusFile(), config.checkpoint());
             RadioCodes codes = loadRadioCodes(config.radioCodes());
+            codes.warnings().forEach(w -> out.println("spark-app: warning: " + w));
             checkOptions(config);
             out.println("spark-app: Kafka security: " + KafkaEnv.describe(KafkaEnv.clientProperties()));
             return new Loaded(retune, codes);

@@ -105,6 +105,20 @@ class SparkAppCliTest {
     }
 
     @Test
+    void aRadioCodeTableWithConflictingDuplicatesIsRejectedNamingTheCodes(@TempDir Path dir) throws Exception {
+        Path codes = Files.writeString(dir.resolve("codes.json"), "[{\"disposition_code\":\"ADV\",\"description\":"
+                + "\"Advised\"},{\"disposition_code\":\"ADV\",\"description\":\"Advice\"}]");
+        assertThat(run("--radio-codes", codes.toString(), "--bootstrap", "127.0.0.1:9"))
+                .isEqualTo(Outcome.BAD_CONFIG.exitCode());
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("gives different descriptions for the same code: "
+                + "'ADV' (entry 0 'Advised', entry 1 'Advice')");
+        Files.writeString(codes, "[]");
+        assertThat(run("--radio-codes", codes.toString(), "--bootstrap", "127.0.0.1:9"))
+                .isEqualTo(Outcome.BAD_CONFIG.exitCode());
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(codes + " is empty");
+    }
+
+    @Test
     void theShippedTuningFileIsAcceptedAndSetsEveryKey() {
         // Committed with the repository: its absence is a failure, not a reason to skip.
         Path shipped = Path.of(System.getProperty("project.root", ".."), "conf", "tuning.yaml");

@@ -79,9 +79,11 @@ status: ## Live-retune status of the running job: applied and rejected tuning, r
 endif
 
 .PHONY: ui
-ui: ## Print the Spark UI and metrics addresses of a local run.
-	@echo "Spark UI: http://127.0.0.1:4040/StreamingQuery/  (on Kubernetes: make ui-k8s)"
-	@echo "Metrics:  http://127.0.0.1:4040/metrics/prometheus/  (make prometheus scrapes them; docs/metrics.md)"
+ui: ## Print the Spark UI and metrics addresses of a local run, as bound (Spark takes the next port when 4040 is in use).
+	@url="$$(sed -n 's/^ *"ui" *: *"\([^"]*\)".*/\1/p' "$(STATUS_FILE)" 2>/dev/null | head -1)"; \
+	if [[ -n "$$url" ]]; then echo "Spark UI: $$url  (on Kubernetes: make ui-k8s)"; \
+	  echo "Metrics:  $${url%/StreamingQuery/}/metrics/prometheus/  (make prometheus scrapes them; docs/metrics.md)"; \
+	else echo "no Spark UI address yet: spark-app writes it to $(STATUS_FILE) once it runs (make run, make spark); on Kubernetes: make ui-k8s" >&2; exit 1; fi
 
 .PHONY: prometheus
 prometheus: ## Prometheus (Debian's, apt-installed if missing) scraping the local job and Kafka; UI on 127.0.0.1:9090.

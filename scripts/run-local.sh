@@ -91,8 +91,7 @@ bin/producer --bootstrap "$BOOTSTRAP" --input "$INPUT" --rate "$RATE" --loop for
   --summary-json "$RUN_DIR/producer-summary.json" >"$RUN_DIR/producer.log" 2>&1 &
 pids+=($!)
 
-log "spark-app: continuous, console table below, Spark UI on http://127.0.0.1:$UI_PORT (Ctrl-C stops all)"
-log "metrics: http://127.0.0.1:$UI_PORT/metrics/prometheus/ (job), http://127.0.0.1:$KAFKA_METRICS_PORT/metrics (Kafka); make prometheus scrapes both"
+log "spark-app: continuous, console table below (Ctrl-C stops all)"
 bin/spark-app --bootstrap "$BOOTSTRAP" --radio-codes "$RADIO_CODES" --tuning "$TUNING" \
   --checkpoint "$RUN_DIR/checkpoint" --progress-file "$RUN_DIR/progress.jsonl" \
   --status-file "$RUN_DIR/status.json" --report "$RUN_DIR/report.json" --ui-port "$UI_PORT" \
@@ -106,6 +105,10 @@ for _ in $(seq 1 240); do
   kill -0 "$spark_pid" 2>/dev/null || exit 1
   sleep 0.5
 done
+# The address as bound: Spark takes the next port when UI_PORT is in use.
+ui="$(sed -n 's/^spark-app: Spark UI at //p' "$RUN_DIR/spark-app.log" | head -1)"
+log "Spark UI: ${ui:-not started} (make ui prints it again)"
+log "metrics: ${ui%/StreamingQuery/}/metrics/prometheus/ (job), http://127.0.0.1:$KAFKA_METRICS_PORT/metrics (Kafka); make prometheus scrapes both"
 log "consumer: tailing the results topic into $RUN_DIR/results.jsonl (or in another terminal: make consume TOPIC=results)"
 bin/consumer --bootstrap "$BOOTSTRAP" --topic results --from-beginning --format json \
   >"$RUN_DIR/results.jsonl" 2>"$RUN_DIR/consumer.log" &

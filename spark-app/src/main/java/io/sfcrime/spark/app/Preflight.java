@@ -54,6 +54,9 @@ final class Preflight {
             Retune retune = wiring.open(tuningFile, config.statusFile(), config.checkpoint());
             RadioCodes codes = loadRadioCodes(config.radioCodes());
             codes.warnings().forEach(w -> out.println("spark-app: warning: " + w));
+            // A refusal at start (a key the checkpoint fixes) is as visible as one during a run; the status has it.
+            retune.initialRejected().values().forEach(reason -> out.println("spark-app: tuning refused: " + reason
+                    + " (kept the checkpoint's value; see the status)"));
             checkOptions(config);
             out.println("spark-app: Kafka security: " + KafkaEnv.describe(KafkaEnv.clientProperties()));
             return new Loaded(retune, codes);
@@ -75,8 +78,9 @@ final class Preflight {
         }
         try {
             KafkaAdmin.requireInputTopic(config.bootstrap(), config.topic(),
-                    config.availableNow() ? Duration.ZERO : INPUT_TOPIC_WAIT);
-            KafkaAdmin.ensureTopics(config.bootstrap(), config.resultsTopic(), Set.of(config.deadLetterTopic()));
+                    config.availableNow() ? Duration.ZERO : INPUT_TOPIC_WAIT, config.connectTimeout());
+            KafkaAdmin.ensureTopics(config.bootstrap(), config.resultsTopic(), Set.of(config.deadLetterTopic()),
+                    config.connectTimeout());
         } catch (KafkaAdmin.KafkaUnavailableException e) {
             throw new Refused(Outcome.FAILED, e.getMessage(), e);
         }
@@ -87,9 +91,7 @@ final class Preflight {
         if (file == null) {
             return Tuning.defaults();
         }
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("tuning file " + file + " does not exist (--tuning)");
-        }
+        requireFile(file, "tuning file", "--tuning");
         Map<String, Object> raw = TuningFile.read(file);
         try {
             return Tuning.fromMap(raw, SparkConfRegistry.INSTANCE);
@@ -99,14 +101,26 @@ final class Preflight {
     }
 
     static RadioCodes loadRadioCodes(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("radio-code table " + file.toAbsolutePath() + " does not exist "
-                    + "(--radio-codes; run from the repository root or pass the file)");
-        }
+        requireFile(file.toAbsolutePath(), "radio-code table", "--radio-codes");
         return RadioCodes.load(file);
     }
 
+    /** A file the user named: "is a directory" and "does not exist" are different mistakes, said as such. */
+    private static void requireFile(Path file, String what, String option) {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(what + " " + file + " is a directory, not a file (" + option + ")");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(what + " " + file + " does not exist (" + option
+                    + "; run from the repository root or pass the file)");
+        }
+    }
+
     private static void checkOptions(JobConfig config) {
+        if (config.connectTimeout().toMillis() < 1) {
+            throw new IllegalArgumentException("--connect-timeout-ms must be at least 1, got "
+                    + config.connectTimeout().toMillis());
+        }
         if (config.uiPort() < 0 || config.uiPort() > 65535) {
             throw new IllegalArgumentException("--ui-port must be 0..65535, got " + config.uiPort());
         }

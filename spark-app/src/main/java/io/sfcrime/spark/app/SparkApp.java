@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
@@ -54,6 +55,8 @@ public final class SparkApp implements Callable<Integer> {
     String consumerGroup;
     @Option(names = "--master", description = "Spark master (default: spark.master if set, else local[*]).")
     String master;
+    @Option(names = "--connect-timeout-ms", defaultValue = "15000", description = "How long the start-up checks wait for an unreachable broker before giving up, as the producer and consumer do (default: ${DEFAULT-VALUE}).")
+    long connectTimeoutMs;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -81,7 +84,8 @@ public final class SparkApp implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobConfig config = new JobConfig(bootstrap, topic, resultsTopic, deadLetterTopic, radioCodes, checkpoint,
-                availableNow, report, progressFile, statusFile, uiPort, master, consumerGroup, aliveFile);
+                availableNow, report, progressFile, statusFile, uiPort, master, consumerGroup, aliveFile,
+                Duration.ofMillis(connectTimeoutMs));
         return new Supervisor(config, tuningFile, System.getenv(), out, err, stop).run().exitCode();
     }
 }

@@ -4,6 +4,7 @@ import io.sfcrime.common.AliveFile;
 import io.sfcrime.common.RadioCodes;
 import io.sfcrime.common.report.CountsReport.Totals;
 import io.sfcrime.common.tuning.Tuning;
+import io.sfcrime.common.tuning.TuningKeys;
 import io.sfcrime.spark.config.JobConfig;
 import io.sfcrime.spark.config.RuntimeSettings;
 import io.sfcrime.spark.config.Sessions;
@@ -139,6 +140,19 @@ final class Supervisor {
                         + " for lag tools (the checkpoint alone decides where the job resumes)");
             }
             out.flush();
+            if (ui != null) {
+                // The port as bound: Spark takes the next one when --ui-port is in use; `make ui` reads it here.
+                retune.ui(ui + "/StreamingQuery/");
+            }
+            progress.onLateRows((batchId, rows, watermark) -> {
+                String delay = settings.tuning().asStrings().get(TuningKeys.WATERMARK_DELAY.name());
+                out.println("spark-app: batch " + batchId + " dropped " + rows + " valid row(s) older than the "
+                        + "watermark (" + watermark + ", the newest event time seen minus query.watermarkDelay "
+                        + delay + "); they are not counted (report: late_rows_dropped). To keep them: "
+                        + ProgressLog.LATE_ADVICE);
+                out.flush();
+                retune.lateRows(batchId, rows, ProgressLog.LATE_ADVICE);
+            });
             StreamingJob job = new StreamingJob(spark, config, settings, codes, progress, barrier, out);
             job.start();
             retune.start(new SparkActions(spark, job, settings, retune.onKubernetes(), restart));

@@ -50,14 +50,19 @@ public final class KafkaClients {
         return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     }
 
-    /** An admin client for the start-up topic checks. */
+    /** An admin client whose calls give up after 30 s without a broker (background work such as group commits). */
     public static Admin admin(String bootstrap) {
+        return admin(bootstrap, Duration.ofSeconds(30));
+    }
+
+    /** An admin client for the start-up topic checks; a call gives up after {@code timeout} without a broker. */
+    public static Admin admin(String bootstrap, Duration timeout) {
         Properties p = new Properties();
         p.putAll(KafkaEnv.clientProperties());
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         // A short timeout turns "no broker there" into an error at start-up, before Spark is busy.
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeout.toMillis()));
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(timeout.toMillis()));
         return Admin.create(p);
     }
 }

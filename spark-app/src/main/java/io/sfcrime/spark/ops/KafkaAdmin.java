@@ -26,18 +26,19 @@ public final class KafkaAdmin {
      * Creates the output topics if they are missing: Spark's Kafka sink relies on broker auto-creation otherwise,
      * which may be off and would give the results topic the broker's default partition count.
      */
-    public static void ensureTopics(String bootstrap, String resultsTopic, Set<String> others) {
-        try (Admin admin = KafkaClients.admin(bootstrap)) {
-            ensureTopics(admin, bootstrap, resultsTopic, others);
+    public static void ensureTopics(String bootstrap, String resultsTopic, Set<String> others, Duration timeout) {
+        try (Admin admin = KafkaClients.admin(bootstrap, timeout)) {
+            ensureTopics(admin, bootstrap, resultsTopic, others, timeout);
         }
     }
 
     /** The results topic compacted (like the chart's), the others with the chart's retention. */
-    private static void ensureTopics(Admin admin, String bootstrap, String resultsTopic, Set<String> others) {
+    private static void ensureTopics(Admin admin, String bootstrap, String resultsTopic, Set<String> others,
+                                     Duration timeout) {
         Set<String> topics = new java.util.LinkedHashSet<>(others);
         topics.add(resultsTopic);
         try {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String t : topics) {
                 if (!existing.contains(t)) {
@@ -49,7 +50,7 @@ public final class KafkaAdmin {
                 return;
             }
             try {
-                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(missing).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
@@ -69,11 +70,11 @@ public final class KafkaAdmin {
      * (a producer started at the same time creates it). Spark would otherwise subscribe to nothing and wait forever,
      * or drain nothing and report zeros.
      */
-    public static void requireInputTopic(String bootstrap, String topic, Duration wait) {
+    public static void requireInputTopic(String bootstrap, String topic, Duration wait, Duration timeout) {
         long deadline = System.nanoTime() + wait.toNanos();
-        try (Admin admin = KafkaClients.admin(bootstrap)) {
+        try (Admin admin = KafkaClients.admin(bootstrap, timeout)) {
             while (true) {
-                Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+                Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 if (existing.contains(topic)) {
                     return;
                 }
@@ -86,7 +87,7 @@ public final class KafkaAdmin {
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new KafkaUnavailableException("cannot reach Kafka at " + bootstrap + " to check topic " + topic
-                    + ": " + (e.getCause() == null ? e : e.getCause()).toString(), e);
+                    + " (waited " + timeout.toMillis() + " ms, --connect-timeout-ms): " + (e.getCause() == null ? e : e.getCause()).toString(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaUnavailableException("interrupted while checking topic " + topic, e);

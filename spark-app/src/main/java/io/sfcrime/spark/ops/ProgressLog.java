@@ -27,11 +27,21 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ProgressLog extends StreamingQueryListener {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressLog.class);
+    /** What to change when rows arrive late; the same words in the log, the console and the status. */
+    public static final String LATE_ADVICE = "raise query.watermarkDelay in the tuning, or send the input in "
+            + "event-time order (producer --replay event-time)";
 
     private final Path progressFile;
     private final AliveFile alive;
     private final Map<UUID, ResultsSink> sinks = new ConcurrentHashMap<>();
     private BufferedWriter progressOut;
+    private volatile LateRowsListener lateRows;
+
+    /** Told when a batch of the counts query left valid rows uncounted because they were behind the watermark. */
+    @FunctionalInterface
+    public interface LateRowsListener {
+        void lateRows(long batchId, long rows, String watermark);
+    }
 
     public ProgressLog(Path progressFile) {
         this(progressFile, null);
@@ -53,6 +63,11 @@ public final class ProgressLog extends StreamingQueryListener {
         return sinks.get(queryId);
     }
 
+    /** Who hears of late rows (the console and the status); set before the queries start. */
+    public void onLateRows(LateRowsListener listener) {
+        this.lateRows = listener;
+    }
+
     @Override
     public void onQueryStarted(QueryStartedEvent event) {
         LOG.info("query {} started (id {}, run {})", event.name(), event.id(), event.runId());
@@ -62,7 +77,17 @@ public final class ProgressLog extends StreamingQueryListener {
     @Override
     public void onQueryProgress(QueryProgressEvent event) {
         StreamingQueryProgress p = event.progress();
-        LOG.info(line(p));
+        ResultsSink sink = sinks.get(p.id());
+        BatchStats stats = sink == null ? null : sink.stats(p.batchId());
+        if (stats != null && stats.lateRows() > 0) {
+            LOG.warn(line(p));
+            LateRowsListener listener = lateRows;
+            if (listener != null) {
+                listener.lateRows(p.batchId(), stats.lateRows(), p.eventTime().get("watermark"));
+            }
+        } else {
+            LOG.info(line(p));
+        }
         appendProgress(p.json());
         touchAlive();
     }
@@ -121,6 +146,10 @@ public final class ProgressLog extends StreamingQueryListener {
         // Spark's own figure counts partially aggregated groups, not input rows; shown for comparison only.
         if (droppedByWatermark > 0) {
             sb.append(" spark_dropped_groups=").append(droppedByWatermark);
+        }
+        if (stats != null && stats.lateRows() > 0) {
+            sb.append(" -- ").append(stats.lateRows()).append(" valid rows behind the watermark were not counted: ")
+                    .append(LATE_ADVICE);
         }
         return sb.toString();
     }

@@ -134,6 +134,17 @@ public final class Retune implements AutoCloseable {
         }
     }
 
+    /** The Spark UI's address as bound, into the status ({@code make ui} reads it there). */
+    public void ui(String url) {
+        status.ui(url);
+        sink.write(status.snapshot(), true);
+    }
+
+    /** A counts batch dropped valid rows behind the watermark: into the status, written with that batch's progress. */
+    public void lateRows(long batchId, long rows, String advice) {
+        status.lateRows(batchId, rows, advice);
+    }
+
     /** Called by the job's main loop: applies a pending change. */
     public boolean tick() throws Exception {
         return reconciler.tick();

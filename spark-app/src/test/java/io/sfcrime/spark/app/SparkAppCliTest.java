@@ -151,5 +151,32 @@ class SparkAppCliTest {
         assertThat(run("--radio-codes", radioCodes().toString(), "--results-topic", "calls"))
                 .isEqualTo(Outcome.BAD_CONFIG.exitCode());
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("must all differ");
+        // Issue 16: a directory was reported as "does not exist".
+        assertThat(run("--tuning", dir.toString())).isEqualTo(Outcome.BAD_CONFIG.exitCode());
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("tuning file " + dir + " is a directory, not a file "
+                + "(--tuning)");
+        assertThat(run("--radio-codes", dir.toString())).isEqualTo(Outcome.BAD_CONFIG.exitCode());
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("radio-code table " + dir.toAbsolutePath()
+                + " is a directory, not a file (--radio-codes)");
+    }
+
+    @Test
+    void theBrokerWaitIsASettingAndGivesUpWithAMessage() throws Exception {
+        // Issue 16: spark-app waited 31 s for an unreachable broker (the clients 15 s), and the wait was fixed.
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort(); // free once closed: nothing listens there
+        }
+        assertThat(run("--radio-codes", radioCodes().toString(), "--bootstrap", "127.0.0.1:" + port,
+                "--checkpoint", Files.createTempDirectory("cp").resolve("none").toString(), "--available-now",
+                "--connect-timeout-ms", "1500")).isEqualTo(Outcome.FAILED.exitCode());
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot reach Kafka at 127.0.0.1:" + port)
+                .contains("(waited 1500 ms, --connect-timeout-ms)");
+        assertThat(run("--radio-codes", radioCodes().toString(), "--connect-timeout-ms", "0"))
+                .isEqualTo(Outcome.BAD_CONFIG.exitCode());
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--connect-timeout-ms must be at least 1, got 0");
+        assertThat(new CommandLine(new SparkApp()).getCommandSpec().findOption("--connect-timeout-ms")
+                .defaultValue()).isEqualTo(String.valueOf(io.sfcrime.spark.config.JobConfig.DEFAULT_CONNECT_TIMEOUT
+                .toMillis()));
     }
 }

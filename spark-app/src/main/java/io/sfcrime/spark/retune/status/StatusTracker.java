@@ -41,6 +41,8 @@ public final class StatusTracker {
 
         void restarted(RestartKind kind);
     }
+    private String ui;
+    private TuningStatus.LateRows lateRows;
 
     /** @param source {@code file:/path}, {@code configmap:namespace/name} or {@code defaults} */
     public StatusTracker(String source) {
@@ -97,8 +99,20 @@ public final class StatusTracker {
                 clock.instant().toString());
     }
 
+    /** The Spark UI's address as bound (Spark moves to the next port when the asked one is taken). */
+    public synchronized void ui(String url) {
+        this.ui = url;
+    }
+
+    /** A batch dropped {@code rows} valid rows behind the watermark; {@code advice} says what to change. */
+    public synchronized void lateRows(long batchId, long rows, String advice) {
+        long total = (lateRows == null ? 0 : lateRows.total()) + rows;
+        lateRows = new TuningStatus.LateRows(total, batchId, rows, advice);
+    }
+
     public synchronized TuningStatus snapshot() {
         return new TuningStatus(source, observedVersion, source.startsWith("configmap:") ? observedVersion : null,
-                applied, rejected, restarts.query(), restarts, lastChange, lastProgress, clock.instant().toString());
+                applied, rejected, restarts.query(), restarts, lastChange, lastProgress, ui, lateRows,
+                clock.instant().toString());
     }
 }

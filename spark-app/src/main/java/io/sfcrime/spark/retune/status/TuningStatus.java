@@ -23,6 +23,9 @@ import java.util.TreeMap;
  *  "query_restarts": N, "restarts": {"query": N, "session": N, "driver": N},
  *  "last_change": {"at": …, "version": …, "steps": […]},
  *  "last_progress": {"batch_id": N, "processed_rows_per_second": X, "num_input_rows": N, "at": …},
+ *  "ui": "http://host:port" (the Spark UI as bound: 4041 when 4040 was taken; absent when off),
+ *  "late_rows": {"total": N, "last_batch_id": N, "last_batch": N, "advice": "…"} (absent until a batch drops
+ *  valid rows behind the watermark),
  *  "updated_at": …}
  * </pre>
  * An immutable snapshot; {@link StatusTracker} keeps the live values and takes snapshots.
@@ -32,7 +35,7 @@ import java.util.TreeMap;
  * @param queryRestarts           {@code restarts.query} again, at the top level where scripts read it
  */
 @JsonPropertyOrder({"source", "observed_version", "observed_resource_version", "applied", "rejected", "query_restarts",
-        "restarts", "last_change", "last_progress", "updated_at"})
+        "restarts", "last_change", "last_progress", "ui", "late_rows", "updated_at"})
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TuningStatus(
         @JsonProperty("source") String source,
@@ -45,6 +48,8 @@ public record TuningStatus(
         @JsonProperty("restarts") Restarts restarts,
         @JsonProperty("last_change") LastChange lastChange,
         @JsonProperty("last_progress") LastProgress lastProgress,
+        @JsonProperty("ui") @JsonInclude(JsonInclude.Include.NON_NULL) String ui,
+        @JsonProperty("late_rows") @JsonInclude(JsonInclude.Include.NON_NULL) LateRows lateRows,
         @JsonProperty("updated_at") String updatedAt) {
 
     /** Keys in sorted order, so the same content always reads the same. */
@@ -85,6 +90,19 @@ public record TuningStatus(
                                @JsonProperty("processed_rows_per_second") double processedRowsPerSecond,
                                @JsonProperty("num_input_rows") long numInputRows,
                                @JsonProperty("at") String at) {
+    }
+
+    /**
+     * Valid rows the counts query dropped because they were behind the watermark: exact input records (the change
+     * of the valid-rows counter minus the rows counted in windows), not Spark's numRowsDroppedByWatermark, which
+     * counts partially aggregated groups.
+     */
+    @JsonPropertyOrder({"total", "last_batch_id", "last_batch", "advice"})
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record LateRows(@JsonProperty("total") long total,
+                           @JsonProperty("last_batch_id") long lastBatchId,
+                           @JsonProperty("last_batch") long lastBatch,
+                           @JsonProperty("advice") String advice) {
     }
 
     /** The status file's content. */

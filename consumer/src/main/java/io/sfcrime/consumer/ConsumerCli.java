@@ -51,6 +51,10 @@ public final class ConsumerCli implements Callable<Integer> {
             + "without it all partitions are assigned and nothing is committed")
     String group;
 
+    // The command line this runs in: usage errors print to its error stream (the caller's), not System.err.
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--max-messages", defaultValue = "0", description = "stop after this many records (0 = no limit)")
     long maxMessages;
 
@@ -118,10 +122,19 @@ public final class ConsumerCli implements Callable<Integer> {
     @Override
     public Integer call() {
         if (top < 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--top must be at least 1, got " + top);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--top must be at least 1, got " + top);
+        }
+        // 0 means "no limit" here as for the producer's --limit and --rate; a negative count is a mistake.
+        if (maxMessages < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--max-messages must be a positive count, or 0 for no limit, got " + maxMessages);
+        }
+        if (timeoutMs < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--timeout-ms must be a positive number of milliseconds, or 0 for never, got " + timeoutMs);
         }
         if (metadataTimeoutMs < 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
+            throw new CommandLine.ParameterException(spec.commandLine(),
                     "--metadata-timeout-ms must be at least 1, got " + metadataTimeoutMs);
         }
         if (expectMessages && (maxMessages < 1 || timeoutMs < 1)) {
@@ -132,7 +145,7 @@ public final class ConsumerCli implements Callable<Integer> {
             KafkaEnv.clientProperties();
         } catch (IllegalArgumentException e) {
             // A bad KAFKA_* security variable is a usage error, reported before any connection is tried.
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         ConsumeLoop.Settings settings = new ConsumeLoop.Settings(bootstrap, topic, group, fromBeginning, maxMessages,
                 timeoutMs, Duration.ofMillis(metadataTimeoutMs));

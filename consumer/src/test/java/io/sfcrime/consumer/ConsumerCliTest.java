@@ -200,6 +200,16 @@ class ConsumerCliTest {
     }
 
     @Test
+    void negativeLimitsAreRejectedAndZeroMeansNoLimit() {
+        // Issue 16: --max-messages -1 was accepted (and meant "no limit").
+        assertThat(run("--max-messages", "-1")).isEqualTo(2);
+        assertThat(stderr.toString(StandardCharsets.UTF_8))
+                .contains("--max-messages must be a positive count, or 0 for no limit, got -1");
+        assertThat(run("--timeout-ms", "-5")).isEqualTo(2);
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("--timeout-ms must be a positive number");
+    }
+
+    @Test
     void unreachableBrokerIsAClearNonZeroExit() {
         consumer = new InspectableConsumer() {
             @Override

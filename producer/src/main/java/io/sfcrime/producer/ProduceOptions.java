@@ -90,7 +90,7 @@ public record ProduceOptions(
         require(replicationFactor >= 1, "--replication-factor must be at least 1, got " + replicationFactor);
         require(rate >= 0 && Double.isFinite(rate), "--rate must be 0 (unlimited) or a positive number, got " + rate);
         require(loops >= 1, "--loop must be a positive count or 'forever', got " + loops);
-        require(limit >= 0, "--limit must not be negative, got " + limit);
+        require(limit >= 1, "--limit must be a positive count, or 0 for no limit, got " + limit);
         require(speedup > 0 && Double.isFinite(speedup), "--speedup must be a positive number, got " + speedup);
         require(maxRecordBytes >= 64 && maxRecordBytes <= ProducerClients.MAX_RECORD_BYTES_LIMIT,
                 "--max-record-bytes must be between 64 and " + ProducerClients.MAX_RECORD_BYTES_LIMIT

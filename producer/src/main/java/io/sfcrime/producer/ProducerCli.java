@@ -101,8 +101,10 @@ public final class ProducerCli implements Callable<Integer> {
                 "pass, so event time keeps advancing and a streaming job's windows keep closing."})
     boolean loopShiftTime;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Stop after reading N records in total (all passes).")
-    Long limit;
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+            description = "Stop after reading N records in total (all passes); 0 = no limit, as for --rate and the "
+                    + "consumer's --max-messages (default: ${DEFAULT-VALUE}).")
+    long limit;
 
     @Option(names = "--replay", defaultValue = "none", paramLabel = "none|event-time",
             description = {"event-time: send in call_date_time order, paced by event time divided by --speedup.",
@@ -174,7 +176,7 @@ public final class ProducerCli implements Callable<Integer> {
                 .bootstrap(bootstrap).topic(topic).deadLetterTopic(deadLetterTopic).input(input)
                 .partitions(partitions).replicationFactor(replicationFactor).createTopics(!noCreateTopics)
                 .rate(rate).loops(parseLoops(loop)).loopSuffix(loopSuffix).loopShiftTime(loopShiftTime)
-                .limit(limit == null ? Long.MAX_VALUE : limit)
+                .limit(limit == 0 ? Long.MAX_VALUE : limit)
                 .replay(mode).speedup(speedup).maxRecordBytes(maxRecordBytes).summaryJson(summaryJson)
                 .progressSeconds(progressSeconds).connectTimeoutMs(connectTimeoutMs)
                 .producerOverrides(producerProperties).waitForTopicsSeconds(waitForTopicsSeconds)

@@ -47,6 +47,19 @@ class ProducerCliTest {
     }
 
     @Test
+    void limitZeroMeansNoLimitAsEverywhereAndNegativesAreRejected() throws IOException {
+        // Issue 16: --limit 0 sent nothing while --rate 0 and the consumer's --max-messages 0 mean "no limit".
+        ProducerCli cli = new ProducerCli();
+        new picocli.CommandLine(cli).parseArgs("--input", "x.json", "--limit", "0");
+        assertThat(cli.options().limit()).isEqualTo(Long.MAX_VALUE);
+        new picocli.CommandLine(cli).parseArgs("--input", "x.json", "--limit", "5");
+        assertThat(cli.options().limit()).isEqualTo(5);
+        Path in = Files.writeString(dir.resolve("in.json"), "[]");
+        assertThat(run("--input", in.toString(), "--limit", "-1")).isEqualTo(ProducerCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--limit must be a positive count, or 0 for no limit, got -1");
+    }
+
+    @Test
     void theEventTimeRangeDefaultsAreTheTuningKeysDefaults() {
         ProducerCli cli = new ProducerCli();
         new picocli.CommandLine(cli).parseArgs("--input", "x.json");

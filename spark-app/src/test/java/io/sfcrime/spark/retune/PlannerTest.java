@@ -43,6 +43,9 @@ class PlannerTest {
             Map.entry("query.watermarkDelay", ApplyMode.QUERY_RESTART),
             Map.entry("query.windowDuration", ApplyMode.QUERY_RESTART),
             Map.entry("query.dedupe", ApplyMode.QUERY_RESTART),
+            Map.entry("validation.minEventTime", ApplyMode.QUERY_RESTART),
+            Map.entry("validation.maxFutureSkew", ApplyMode.QUERY_RESTART),
+            Map.entry("tuning.undeclaredSparkKeys", ApplyMode.LIVE),
             Map.entry("console.topN", ApplyMode.LIVE));
     /** The keys an existing checkpoint fixes: a change to one of them is refused, written out likewise. */
     static final Set<String> REFUSED_UNDER_A_CHECKPOINT = Set.of("spark.sql.shuffle.partitions",
@@ -67,6 +70,7 @@ class PlannerTest {
             case BOOLEAN -> !(Boolean) s.defaultValue();
             case DURATION -> "42 minutes";
             case STRING -> s == TuningKeys.STARTING_OFFSETS ? "latest" : s == TuningKeys.MIN_EVENT_TIME ? "2000-01-01"
+                    : s == TuningKeys.UNDECLARED_SPARK_KEYS ? "spark.example.ownKey"
                     : s == TuningKeys.CHECKPOINT_FILE_MANAGER
                     ? "org.apache.spark.sql.execution.streaming.FileContextBasedCheckpointFileManager" : "3g";
         };

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -171,14 +170,14 @@ public final class CallGenerator {
         for (int rank = 0; rank < zipf.length; rank++) {
             zipf[rank] = 1 / Math.pow(rank + 1, ZIPF_EXPONENT);
         }
-        this.crimeTypeCdf = cdf(zipf);
-        this.dispositionCdf = cdf(Vocabulary.DISPOSITION_WEIGHTS);
-        this.addressTypeCdf = cdf(Vocabulary.ADDRESS_TYPE_WEIGHTS);
-        this.cityCdf = cdf(Vocabulary.CITY_WEIGHTS);
+        this.crimeTypeCdf = Sampling.cdf(zipf);
+        this.dispositionCdf = Sampling.cdf(Vocabulary.DISPOSITION_WEIGHTS);
+        this.addressTypeCdf = Sampling.cdf(Vocabulary.ADDRESS_TYPE_WEIGHTS);
+        this.cityCdf = Sampling.cdf(Vocabulary.CITY_WEIGHTS);
         long n = Math.max(1, options.count());
         SplittableRandom shuffle = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
         long a = n <= 2 ? 1 : n / 4 + shuffle.nextLong(Math.max(1, n / 2));
-        while (gcd(a, n) != 1) {
+        while (Sampling.gcd(a, n) != 1) {
             a++;
         }
         this.shuffleMultiplier = a % n;
@@ -196,7 +195,7 @@ public final class CallGenerator {
         return switch (options.order()) {
             case OLDEST_FIRST -> index;
             case NEWEST_FIRST -> n - 1 - index;
-            case SHUFFLED -> Math.floorMod(Math.addExact(mulMod(shuffleMultiplier, index, n), shuffleOffset), n);
+            case SHUFFLED -> Math.floorMod(Math.addExact(Sampling.mulMod(shuffleMultiplier, index, n), shuffleOffset), n);
         };
     }
 
@@ -226,13 +225,13 @@ public final class CallGenerator {
         SplittableRandom rnd = new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + slot);
         LocalDateTime time = options.start().plusMinutes(slot * spanMinutes / Math.max(1, options.count()));
         String day = time.toLocalDate().atStartOfDay().format(LOCAL_MILLIS);
-        String addressType = pick(Vocabulary.ADDRESS_TYPES, addressTypeCdf, rnd);
+        String addressType = Sampling.pick(Vocabulary.ADDRESS_TYPES, addressTypeCdf, rnd);
         String address;
         String commonLocation = "";
         switch (addressType) {
             case "Intersection" -> {
-                String a = pick(Vocabulary.STREETS, rnd);
-                String b = pick(Vocabulary.STREETS, rnd);
+                String a = Sampling.pick(Vocabulary.STREETS, rnd);
+                String b = Sampling.pick(Vocabulary.STREETS, rnd);
                 // The source capitalises only the first street of an intersection.
                 address = a + "/" + Character.toLowerCase(b.charAt(0)) + b.substring(1);
             }
@@ -241,20 +240,20 @@ public final class CallGenerator {
                 address = place[0];
                 commonLocation = place[1];
             }
-            case "Geo-Override" -> address = (1 + rnd.nextInt(30)) * 100 + " Blk " + pick(Vocabulary.STREETS, rnd);
-            default -> address = rnd.nextInt(40) * 100 + " Block Of " + pick(Vocabulary.STREETS, rnd);
+            case "Geo-Override" -> address = (1 + rnd.nextInt(30)) * 100 + " Blk " + Sampling.pick(Vocabulary.STREETS, rnd);
+            default -> address = rnd.nextInt(40) * 100 + " Block Of " + Sampling.pick(Vocabulary.STREETS, rnd);
         }
         Map<String, String> f = new LinkedHashMap<>();
         f.put(CallFields.CRIME_ID, Long.toString(options.firstId() + slot));
-        f.put(CallFields.ORIGINAL_CRIME_TYPE_NAME, pick(Vocabulary.CRIME_TYPES, crimeTypeCdf, rnd));
+        f.put(CallFields.ORIGINAL_CRIME_TYPE_NAME, Sampling.pick(Vocabulary.CRIME_TYPES, crimeTypeCdf, rnd));
         f.put(CallFields.REPORT_DATE, day);
         f.put(CallFields.CALL_DATE, day);
         f.put(CallFields.OFFENSE_DATE, day);
         f.put(CallFields.CALL_TIME, time.format(HOUR_MINUTE));
         f.put(CallFields.CALL_DATE_TIME, time.format(LOCAL_MILLIS));
-        f.put(CallFields.DISPOSITION, pick(Vocabulary.DISPOSITIONS, dispositionCdf, rnd));
+        f.put(CallFields.DISPOSITION, Sampling.pick(Vocabulary.DISPOSITIONS, dispositionCdf, rnd));
         f.put(CallFields.ADDRESS, address);
-        f.put(CallFields.CITY, pick(Vocabulary.CITIES, cityCdf, rnd));
+        f.put(CallFields.CITY, Sampling.pick(Vocabulary.CITIES, cityCdf, rnd));
         f.put(CallFields.STATE, "CA");
         f.put(CallFields.AGENCY_ID, "1");
         f.put(CallFields.ADDRESS_TYPE, addressType);
@@ -276,7 +275,7 @@ public final class CallGenerator {
         Map<InvalidKind, Long> byKind = new EnumMap<>(InvalidKind.class);
         ByteArrayOutputStream element = new ByteArrayOutputStream(1024);
         if (array) {
-            out.write(ascii("["));
+            out.write(JsonBytes.ascii("["));
         }
         for (long i = 0; i < options.count(); i++) {
             InvalidKind kind = invalidKindAt(i);
@@ -286,7 +285,7 @@ public final class CallGenerator {
             element.reset();
             writeRecord(i, element);
             if (array) {
-                out.write(ascii(i == 0 ? "\n    " : ",\n    "));
+                out.write(JsonBytes.ascii(i == 0 ? "\n    " : ",\n    "));
             }
             element.writeTo(out);
             if (!array) {
@@ -294,12 +293,12 @@ public final class CallGenerator {
             }
         }
         if (array) {
-            out.write(ascii("\n]\n"));
+            out.write(JsonBytes.ascii("\n]\n"));
         }
         out.flush();
         long invalid = byKind.values().stream().mapToLong(Long::longValue).sum();
         return new Summary(options.count(), options.count() - invalid, invalid,
-                Collections.unmodifiableMap(byKind), out.count);
+                Collections.unmodifiableMap(byKind), out.count());
     }
 
     public Summary write(Path file) {
@@ -328,41 +327,41 @@ public final class CallGenerator {
     private void writeRecord(long index, ByteArrayOutputStream out) {
         InvalidKind kind = invalidKindAt(index);
         if (kind == InvalidKind.NUMBER_ELEMENT) {
-            out.writeBytes(ascii(Long.toString(options.firstId() + slotAt(index))));
+            out.writeBytes(JsonBytes.ascii(Long.toString(options.firstId() + slotAt(index))));
             return;
         }
         if (kind == InvalidKind.STRING_ELEMENT) {
-            out.writeBytes(ascii("\"record " + index + " lost in transit\""));
+            out.writeBytes(JsonBytes.ascii("\"record " + index + " lost in transit\""));
             return;
         }
         if (kind == InvalidKind.ARRAY_ELEMENT) {
-            out.writeBytes(ascii(options.format() == Format.ARRAY ? "[1, 2, 3]" : "[1,2,3]"));
+            out.writeBytes(JsonBytes.ascii(options.format() == Format.ARRAY ? "[1, 2, 3]" : "[1,2,3]"));
             return;
         }
         Map<String, String> fields = fieldsAt(index);
         List<String> names = new ArrayList<>(fields.keySet());
         Map<String, byte[]> raw = new LinkedHashMap<>();
         for (String name : names) {
-            raw.put(name, quote(fields.get(name)));
+            raw.put(name, JsonBytes.quote(fields.get(name)));
         }
         String time = fields.get(CallFields.CALL_DATE_TIME);
         if (kind != null) {
             switch (kind) {
-                case NUMBER_CRIME_ID -> raw.put(CallFields.CRIME_ID, ascii(fields.get(CallFields.CRIME_ID)));
-                case OBJECT_CALL_DATE_TIME -> raw.put(CallFields.CALL_DATE_TIME, ascii(
+                case NUMBER_CRIME_ID -> raw.put(CallFields.CRIME_ID, JsonBytes.ascii(fields.get(CallFields.CRIME_ID)));
+                case OBJECT_CALL_DATE_TIME -> raw.put(CallFields.CALL_DATE_TIME, JsonBytes.ascii(
                         "{\"date\": \"" + time.substring(0, 10) + "\", \"time\": \"" + time.substring(11, 16) + "\"}"));
                 case MISSING_CRIME_ID -> raw.remove(CallFields.CRIME_ID);
                 case MISSING_CALL_DATE_TIME -> raw.remove(CallFields.CALL_DATE_TIME);
                 case MISSING_CRIME_TYPE -> raw.remove(CallFields.ORIGINAL_CRIME_TYPE_NAME);
-                case EMPTY_CRIME_TYPE -> raw.put(CallFields.ORIGINAL_CRIME_TYPE_NAME, quote(""));
-                case UNPARSEABLE_DATE_TIME -> raw.put(CallFields.CALL_DATE_TIME, quote(time.substring(5, 7) + "/"
+                case EMPTY_CRIME_TYPE -> raw.put(CallFields.ORIGINAL_CRIME_TYPE_NAME, JsonBytes.quote(""));
+                case UNPARSEABLE_DATE_TIME -> raw.put(CallFields.CALL_DATE_TIME, JsonBytes.quote(time.substring(5, 7) + "/"
                         + time.substring(8, 10) + "/" + time.substring(0, 4) + " " + time.substring(11, 16)));
-                case IMPOSSIBLE_DATE_TIME -> raw.put(CallFields.CALL_DATE_TIME, quote("2019-02-30T10:00:00"));
-                case UTC_DATE_TIME -> raw.put(CallFields.CALL_DATE_TIME, quote(time + "Z"));
-                case OFFSET_DATE_TIME -> raw.put(CallFields.CALL_DATE_TIME, quote(time + "+02:00"));
+                case IMPOSSIBLE_DATE_TIME -> raw.put(CallFields.CALL_DATE_TIME, JsonBytes.quote("2019-02-30T10:00:00"));
+                case UTC_DATE_TIME -> raw.put(CallFields.CALL_DATE_TIME, JsonBytes.quote(time + "Z"));
+                case OFFSET_DATE_TIME -> raw.put(CallFields.CALL_DATE_TIME, JsonBytes.quote(time + "+02:00"));
                 case INVALID_UTF8 -> {
                     ByteArrayOutputStream b = new ByteArrayOutputStream();
-                    b.writeBytes(quote(fields.get(CallFields.ADDRESS)));
+                    b.writeBytes(JsonBytes.quote(fields.get(CallFields.ADDRESS)));
                     byte[] q = b.toByteArray();
                     ByteArrayOutputStream damaged = new ByteArrayOutputStream();
                     damaged.write(q, 0, q.length - 1);
@@ -376,124 +375,25 @@ public final class CallGenerator {
             }
         }
         boolean pretty = options.format() == Format.ARRAY;
-        out.writeBytes(ascii(pretty ? "{\n" : "{"));
+        out.writeBytes(JsonBytes.ascii(pretty ? "{\n" : "{"));
         int i = 0;
         for (Map.Entry<String, byte[]> e : raw.entrySet()) {
             if (i > 0) {
                 boolean dropComma = kind == InvalidKind.MISSING_COMMA && i == 1;
-                out.writeBytes(ascii((dropComma ? "" : ",") + (pretty ? "\n" : "")));
+                out.writeBytes(JsonBytes.ascii((dropComma ? "" : ",") + (pretty ? "\n" : "")));
             }
-            out.writeBytes(ascii(pretty ? "        " : ""));
-            out.writeBytes(quote(e.getKey()));
-            out.writeBytes(ascii(pretty ? ": " : ":"));
+            out.writeBytes(JsonBytes.ascii(pretty ? "        " : ""));
+            out.writeBytes(JsonBytes.quote(e.getKey()));
+            out.writeBytes(JsonBytes.ascii(pretty ? ": " : ":"));
             out.writeBytes(e.getValue());
             i++;
         }
-        out.writeBytes(ascii(pretty ? "\n    }" : "}"));
+        out.writeBytes(JsonBytes.ascii(pretty ? "\n    }" : "}"));
     }
 
     private void checkIndex(long index) {
         if (index < 0 || index >= options.count()) {
             throw new IndexOutOfBoundsException("index " + index + " outside 0.." + (options.count() - 1));
-        }
-    }
-
-    static byte[] quote(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static double[] cdf(double[] weights) {
-        double[] cdf = new double[weights.length];
-        double sum = 0;
-        for (int i = 0; i < weights.length; i++) {
-            sum += weights[i];
-            cdf[i] = sum;
-        }
-        for (int i = 0; i < cdf.length; i++) {
-            cdf[i] /= sum;
-        }
-        cdf[cdf.length - 1] = 1.0;
-        return cdf;
-    }
-
-    private static String pick(List<String> values, double[] cdf, SplittableRandom rnd) {
-        double u = rnd.nextDouble();
-        int lo = 0;
-        int hi = cdf.length - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (cdf[mid] > u) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return values.get(lo);
-    }
-
-    private static String pick(List<String> values, SplittableRandom rnd) {
-        return values.get(rnd.nextInt(values.size()));
-    }
-
-    private static long gcd(long a, long b) {
-        while (b != 0) {
-            long t = a % b;
-            a = b;
-            b = t;
-        }
-        return a;
-    }
-
-    private static long mulMod(long a, long b, long m) {
-        // a, b < m <= 3e9, so the product fits in a long.
-        return Math.floorMod(a * b, m);
-    }
-
-    private static final class CountingStream extends OutputStream {
-        private final OutputStream out;
-        private long count;
-
-        CountingStream(OutputStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
-        }
-
-        @Override
-        public void flush() throws IOException {
-            out.flush();
         }
     }
 }

@@ -242,7 +242,7 @@ public class KafkaLocalExtension implements BeforeAllCallback, AfterAllCallback,
 
     private int launchAndAwaitReady() throws IOException {
         if (logFile == null) {
-            Path logDir = logDir();
+            Path logDir = BrokerPaths.logDir();
             Files.createDirectories(logDir);
             logFile = logDir.resolve("kafka-local-" + port + ".log");
         }
@@ -250,7 +250,7 @@ public class KafkaLocalExtension implements BeforeAllCallback, AfterAllCallback,
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions != null ? jvmOptions
                 : Arrays.asList(System.getProperty("kafka.local.jvm.opts", "-Xmx512m").trim().split("\\s+")));
-        Path root = projectRoot();
+        Path root = BrokerPaths.projectRoot();
         command.add("-cp");
         command.add(root.resolve("kafka-local/target/kafka-local.jar") + java.io.File.pathSeparator
                 + root.resolve("kafka-local/target/lib") + java.io.File.separator + "*");
@@ -377,37 +377,5 @@ public class KafkaLocalExtension implements BeforeAllCallback, AfterAllCallback,
         if (port == 0) {
             throw new IllegalStateException("kafka-local has not been started yet");
         }
-    }
-
-    private static Path logDir() {
-        String configured = System.getProperty("kafka.local.log.dir");
-        if (configured != null) {
-            return Paths.get(configured);
-        }
-        Path target = Paths.get("").toAbsolutePath().resolve("target");
-        return Files.isDirectory(target) ? target : Paths.get(System.getProperty("java.io.tmpdir"));
-    }
-
-    static Path projectRoot() {
-        String configured = System.getProperty("project.root");
-        if (configured != null && !configured.isBlank()) {
-            return requireBuilt(Paths.get(configured).toAbsolutePath().normalize());
-        }
-        for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("kafka-local"))) {
-                return requireBuilt(dir);
-            }
-        }
-        throw new KafkaLocalException("cannot find the project root (a folder holding kafka-local/) above "
-                + Paths.get("").toAbsolutePath() + "; set -Dproject.root");
-    }
-
-    private static Path requireBuilt(Path root) {
-        if (!Files.isRegularFile(root.resolve("kafka-local/target/kafka-local.jar"))
-                || !Files.isDirectory(root.resolve("kafka-local/target/lib"))) {
-            throw new KafkaLocalException("kafka-local is not built in " + root
-                    + ": run 'mvn -B -o install -pl kafka-local -DskipTests' there first");
-        }
-        return root;
     }
 }

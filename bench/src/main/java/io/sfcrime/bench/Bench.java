@@ -5,6 +5,7 @@ import io.sfcrime.bench.report.ReportWriter;
 import io.sfcrime.bench.run.Broker;
 import io.sfcrime.bench.study.CeilingStudy;
 import io.sfcrime.bench.study.CpuStudy;
+import io.sfcrime.bench.study.KafkaStreamsStudy;
 import io.sfcrime.bench.study.Lab.Input;
 import io.sfcrime.bench.study.Lab;
 import io.sfcrime.bench.study.LatencyStudy;
@@ -31,7 +32,7 @@ import java.util.List;
 public final class Bench {
     /** The studies in the order they run; each may read what the ones before it measured. */
     public static final List<Study> STUDIES = List.of(new ProducerStudy(), new CeilingStudy(), new SparkSweep(),
-            new CpuStudy(), new LatencyStudy(), new ScalingStudy());
+            new CpuStudy(), new LatencyStudy(), new KafkaStreamsStudy(), new ScalingStudy());
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final BenchOptions o;

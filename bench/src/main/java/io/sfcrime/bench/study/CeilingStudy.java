@@ -34,7 +34,7 @@ public final class CeilingStudy implements Study {
 
     @Override
     public boolean enabled(BenchOptions o) {
-        return o.runs(NAME) || o.runs(SparkSweep.NAME);
+        return o.runs(NAME) || o.runs(SparkSweep.NAME) || o.runs(KafkaStreamsStudy.NAME);
     }
 
     @Override

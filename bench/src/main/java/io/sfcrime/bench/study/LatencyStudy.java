@@ -125,7 +125,7 @@ public final class LatencyStudy implements Study {
      * Sends {@code n} generated records at {@code rate}; null when all arrived, else why not. Oldest first, no
      * invalid records: latency is about flow, and in-order event times never go late.
      */
-    private static String produce(Lab lab, String topic, Path dir, String name, long n, int phase, double rate)
+    static String produce(Lab lab, String topic, Path dir, String name, long n, int phase, double rate)
             throws IOException {
         Path file = dir.resolve(name + ".ndjson");
         new CallGenerator(CallGenerator.Options.defaults().withSeed(lab.o.seed() + phase).withCount(n)
@@ -225,7 +225,7 @@ public final class LatencyStudy implements Study {
     }
 
     /** Append times of the records in [from, to) of each partition, indexed by offset - from. */
-    private static Map<Integer, long[]> appendTimes(Lab lab, String topic, Map<Integer, Long> from,
+    static Map<Integer, long[]> appendTimes(Lab lab, String topic, Map<Integer, Long> from,
                                                     Map<Integer, Long> to) {
         Map<Integer, long[]> out = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> c = CeilingClients.newConsumer(lab.broker.bootstrap())) {

@@ -34,14 +34,23 @@ public final class SparkSweep implements Study {
     public void run(Lab lab) {
         Map<String, List<Repetition>> reps = new LinkedHashMap<>();
         lab.selected.forEach(p -> reps.put(p.name(), new ArrayList<>()));
+        // The Kafka Streams peer's drains take their turn in each repetition, like one more profile.
+        boolean peer = lab.o.runs(KafkaStreamsStudy.NAME);
+        List<Repetition> peerReps = new ArrayList<>();
         for (int rep = 1; rep <= lab.o.r(); rep++) {
             for (Profile p : lab.selected) {
                 reps.get(p.name()).add(run(lab, Lab.TOPIC, p, p.name() + "/r" + rep, rep, lab.reference, "").rep());
+            }
+            if (peer) {
+                peerReps.add(KafkaStreamsStudy.drain(lab, rep));
             }
         }
         for (Profile p : lab.selected) {
             lab.runs.add(Run.of(p.name(), NAME, p.group(), p.description(), p.compareTo(), p.maxOffsetsPerTrigger(),
                     p.settings(), reps.get(p.name())));
+        }
+        if (peer) {
+            lab.runs.add(KafkaStreamsStudy.run(peerReps));
         }
     }
 

@@ -53,7 +53,7 @@ public final class ReportWriter {
         this.resultsPath = resultsPath;
         Tables tables = new Tables(n);
         this.sections = List.of(this::answers, this::goals, tables::throughput, tables::producer, tables::cpuProfiles,
-                tables::latency, tables::scaling, tables::method, tables::notes);
+                tables::latency, new PeerSection(n)::write, tables::scaling, tables::method, tables::notes);
     }
 
     public void write(Path report, Path imgDir) {

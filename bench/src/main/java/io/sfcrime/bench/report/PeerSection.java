@@ -3,6 +3,7 @@ package io.sfcrime.bench.report;
 import io.sfcrime.bench.Results.LatencyPoint;
 import io.sfcrime.bench.Results.Run;
 import io.sfcrime.bench.Stats;
+import io.sfcrime.bench.streams.PeerSettings;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -115,15 +116,14 @@ final class PeerSection {
             s.add(String.format(Locale.ROOT, "Throughput: the best Spark profile `%s` runs at %s the peer's rate "
                     + "after warm-up (%s vs %s rows/s) and %s over the whole drain.", b.name(), x(ratio),
                     n0(b.rowsPerSecond()), n0(p.rowsPerSecond()), drainRatio == null ? "–" : x(drainRatio)));
-            Double batch = medianOf(b, r -> r.batches().batchP50Ms());
-            s.add(String.format(Locale.ROOT, "Spark does the work a micro-batch at a time: each of its batches "
-                    + "(p50 %s ms for `%s`) is planned on the driver, runs its tasks, loads and commits the state "
-                    + "store's version and writes its output, a fixed cost per batch that large batches amortise. "
-                    + "Kafka Streams does it a record at a time on its %d stream threads, with no planning and no "
-                    + "per-batch state version: an update is a hash-map put in the in-memory store, folded by the "
-                    + "record cache until the next commit, but every valid record also crosses the broker twice more "
-                    + "(two repartition records, written and read back) where Spark's shuffle stays in the JVM.",
-                    n0(batch), b.name(), 2));
+            s.add(String.format(Locale.ROOT, "Spark does the work a micro-batch at a time: each batch is planned "
+                    + "on the driver, runs its tasks, loads and commits a version of the state store and writes its "
+                    + "output, a fixed cost per batch that only large batches amortise: %s Kafka Streams does "
+                    + "it a record at a time on its %d stream threads, one per partition, with no planning and no "
+                    + "per-batch state version: an update is a put into a sorted in-memory map, folded by the record "
+                    + "cache until the next commit. It pays elsewhere: every valid record crosses the broker twice "
+                    + "more (two repartition records written and read back, in transactions), where Spark's shuffle "
+                    + "stays in its process.", Numbers.phases(b), PeerSettings.STREAM_THREADS));
         }
         if (!peerLatency.isEmpty()) {
             List<String> parts = new ArrayList<>();

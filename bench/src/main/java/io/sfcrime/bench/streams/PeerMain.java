@@ -79,7 +79,8 @@ public final class PeerMain implements Callable<Integer> {
     @Option(names = "--timing-json", description = "drain: where to write records, seconds and rates.")
     Path timingJson;
 
-    @Option(names = "--progress-file", description = "follow: records scanned so far, rewritten every 200 ms.")
+    @Option(names = "--progress-file", description = "follow: records scanned so far and whether all of them reached "
+            + "the aggregation, rewritten every 200 ms.")
     Path progressFile;
 
     public static void main(String[] args) {
@@ -193,7 +194,8 @@ public final class PeerMain implements Callable<Integer> {
                 System.err.println("kafka-streams: stopped in ERROR");
                 return 1;
             }
-            Files.writeString(tmp, progress.scanned() + " " + progress.aggregated() + "\n");
+            // Scanned, then whether all they sent is in the aggregation: a repartition backlog is not caught up.
+            Files.writeString(tmp, progress.scanned() + " " + progress.aggregatedAllScanned() + "\n");
             Files.move(tmp, progressFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Thread.sleep(200);
         }

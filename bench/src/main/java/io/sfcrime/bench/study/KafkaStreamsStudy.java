@@ -216,13 +216,14 @@ public final class KafkaStreamsStudy implements Study {
                 Results.num(p99), Results.num(Stats.quantile(latencies, 1.0)), null, sustained, note);
     }
 
-    /** Waits until the peer's progress file counts {@code records} scanned. */
+    /** Waits until the peer's progress file counts {@code records} scanned and all of them aggregated. */
     private static boolean waitFor(Path progress, long records, Duration timeout, Child peer) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline && peer.isAlive()) {
             try {
-                if (Files.exists(progress) && Long.parseLong(Files.readString(progress).trim().split(" ")[0])
-                        >= records) {
+                String[] p = Files.exists(progress) ? Files.readString(progress).trim().split(" ") : null;
+                // Scanned is not enough: the counts lag behind the scan by the repartition topic's backlog.
+                if (p != null && p.length == 2 && Long.parseLong(p[0]) >= records && Boolean.parseBoolean(p[1])) {
                     return true;
                 }
             } catch (IOException | RuntimeException e) {

@@ -135,7 +135,7 @@ final class PeerSection {
             if (!parts.isEmpty()) {
                 s.add("Latency, Spark's best p95 vs the peer's: " + String.join("; ", parts) + ". A Spark record "
                         + "waits for the batch in flight and then for its own, so its latency is at least a batch "
-                        + "duration; the peer's is the time to process it and the producer's linger, so per-record "
+                        + "duration; the peer's is the time to process it and append its rows, so per-record "
                         + "processing wins on latency whenever Spark's batch takes longer than that.");
             }
         }

@@ -45,6 +45,8 @@ public final class SparkApp implements Callable<Integer> {
     @Option(names = "--progress-file", paramLabel = "FILE", description = "Append each query progress JSON, one per line.")
     Path progressFile;
 
+    @Option(names = "--operator-metrics-file", paramLabel = "FILE", description = "Append one JSON line per micro-batch: Spark's SQL metrics of the batch's executed plan by operator, and the results sink's own timings (off by default; the benchmark's breakdown reads it).")
+    Path operatorMetricsFile;
     @Option(names = "--alive-file", paramLabel = "FILE", description = "Touch this file when a query starts and after each progress or idle event (Kubernetes probes read its age).")
     Path aliveFile;
     @Option(names = "--status-file", paramLabel = "FILE", description = "Rewrite a status JSON (applied and rejected tuning, restarts, last progress) after each tuning change and each batch.")
@@ -85,7 +87,7 @@ public final class SparkApp implements Callable<Integer> {
     public Integer call() throws Exception {
         JobConfig config = new JobConfig(bootstrap, topic, resultsTopic, deadLetterTopic, radioCodes, checkpoint,
                 availableNow, report, progressFile, statusFile, uiPort, master, consumerGroup, aliveFile,
-                Duration.ofMillis(connectTimeoutMs));
+                Duration.ofMillis(connectTimeoutMs), operatorMetricsFile);
         return new Supervisor(config, tuningFile, System.getenv(), out, err, stop).run().exitCode();
     }
 }

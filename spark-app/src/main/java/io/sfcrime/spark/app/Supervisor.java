@@ -12,6 +12,7 @@ import io.sfcrime.common.metrics.JobMetrics;
 import io.sfcrime.spark.metrics.JobMetricSet;
 import io.sfcrime.spark.metrics.MetricsListener;
 import io.sfcrime.spark.ops.GroupOffsets;
+import io.sfcrime.spark.ops.OperatorMetrics;
 import io.sfcrime.spark.ops.ProgressLog;
 import io.sfcrime.spark.retune.status.RestartKind;
 import io.sfcrime.spark.retune.status.StatusTracker;
@@ -129,6 +130,7 @@ final class Supervisor {
         spark.streams().addListener(progress);
         spark.streams().addListener(barrier);
         spark.streams().addListener(retune.listener());
+        OperatorMetrics operators = OperatorMetrics.register(spark, config.operatorMetricsFile());
         try {
             String ui = spark.sparkContext().uiWebUrl().isDefined() ? spark.sparkContext().uiWebUrl().get() : null;
             out.println("spark-app: Spark UI at " + (ui == null ? "(disabled)" : ui + "/StreamingQuery/"));
@@ -154,6 +156,7 @@ final class Supervisor {
                 retune.lateRows(batchId, rows, ProgressLog.LATE_ADVICE);
             });
             StreamingJob job = new StreamingJob(spark, config, settings, codes, progress, barrier, out);
+            job.recordOperators(operators);
             job.start();
             retune.start(new SparkActions(spark, job, settings, retune.onKubernetes(), restart));
             out.println("spark-app: reading " + config.topic() + " from " + config.bootstrap() + (config.availableNow()
@@ -169,6 +172,9 @@ final class Supervisor {
             spark.streams().removeListener(retune.listener());
             progress.close();
             spark.stop();
+            if (operators != null) {
+                operators.close(); // after the stop, which delivers the listener events still queued
+            }
         }
     }
 

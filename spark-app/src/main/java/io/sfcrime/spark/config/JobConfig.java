@@ -13,10 +13,12 @@ import java.time.Duration;
  * @param aliveFile      touched at each query start, progress and idle event (Kubernetes probes read its age), or
  *                       null
  * @param connectTimeout how long the start-up checks wait for an unreachable broker (--connect-timeout-ms)
+ * @param operatorMetricsFile where each micro-batch's SQL metrics by plan node go (--operator-metrics-file), or null
  */
 public record JobConfig(String bootstrap, String topic, String resultsTopic, String deadLetterTopic, Path radioCodes,
                         Path checkpoint, boolean availableNow, Path report, Path progressFile, Path statusFile,
-                        int uiPort, String master, String consumerGroup, Path aliveFile, Duration connectTimeout) {
+                        int uiPort, String master, String consumerGroup, Path aliveFile, Duration connectTimeout,
+                        Path operatorMetricsFile) {
     /** The consumer group when none is given: the application's name, as the chart's default is the release's. */
     public static final String DEFAULT_CONSUMER_GROUP = Sessions.APP_NAME + "-spark";
     /** The producer's and the consumer's wait for a broker, so the three give up alike. */
@@ -28,6 +30,14 @@ public record JobConfig(String bootstrap, String topic, String resultsTopic, Str
                      int uiPort, String master) {
         this(bootstrap, topic, resultsTopic, deadLetterTopic, radioCodes, checkpoint, availableNow, report,
                 progressFile, statusFile, uiPort, master, DEFAULT_CONSUMER_GROUP, null, DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /** Without operator metrics. */
+    public JobConfig(String bootstrap, String topic, String resultsTopic, String deadLetterTopic, Path radioCodes,
+                     Path checkpoint, boolean availableNow, Path report, Path progressFile, Path statusFile,
+                     int uiPort, String master, String consumerGroup, Path aliveFile, Duration connectTimeout) {
+        this(bootstrap, topic, resultsTopic, deadLetterTopic, radioCodes, checkpoint, availableNow, report,
+                progressFile, statusFile, uiPort, master, consumerGroup, aliveFile, connectTimeout, null);
     }
 
     /** One query's checkpoint (offsets, commits; for the counts query also the aggregation state). */

@@ -6,6 +6,7 @@ import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningKeys;
 import io.sfcrime.spark.config.JobConfig;
 import io.sfcrime.spark.config.RuntimeSettings;
+import io.sfcrime.spark.ops.OperatorMetrics;
 import io.sfcrime.spark.ops.ProgressLog;
 import io.sfcrime.spark.sink.ResultsSink;
 import org.apache.spark.sql.SparkSession;
@@ -38,6 +39,7 @@ public final class StreamingJob {
     private final BatchBarrier barrier;
     private final PrintStream console;
     private final Map<JobQuery, StreamingQuery> running = new EnumMap<>(JobQuery.class);
+    private OperatorMetrics operators;
 
     /**
      * @param progress gets the counts query's sink, whose exact per-batch numbers go into the progress line
@@ -52,6 +54,11 @@ public final class StreamingJob {
         this.progress = progress;
         this.barrier = barrier;
         this.console = console;
+    }
+
+    /** --operator-metrics-file: the results sink of each (re)started counts query times its steps into it. */
+    public synchronized void recordOperators(OperatorMetrics collector) {
+        this.operators = collector;
     }
 
     /** Starts every query, in {@link JobQuery} order. */
@@ -69,6 +76,7 @@ public final class StreamingJob {
             case COUNTS -> {
                 ResultsSink sink = new ResultsSink(config.bootstrap(), config.resultsTopic(),
                         config.queryCheckpoint(JobQuery.COUNTS), settings, console);
+                sink.recordDriverTimes(operators);
                 StreamingQuery q = CountsQuery.start(spark, config, tuning, radioCodes, sink, trigger(tuning));
                 progress.attach(q.id(), sink);
                 yield q;

@@ -5,6 +5,7 @@ import io.sfcrime.common.Json;
 import io.sfcrime.common.tuning.TuningKeys;
 import io.sfcrime.spark.config.KafkaClients;
 import io.sfcrime.spark.config.RuntimeSettings;
+import io.sfcrime.spark.ops.OperatorMetrics;
 import io.sfcrime.spark.pipeline.Columns;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
@@ -58,6 +59,7 @@ public final class ResultsSink implements VoidFunction2<Dataset<Row>, Long> {
     private final Map<Long, BatchStats> stats = new ConcurrentHashMap<>();
     private transient OpenTotals totals;
     private transient String queryId;
+    private transient OperatorMetrics operators;
 
     /** @param queryCheckpoint the counts query's checkpoint directory: its offset log and the totals snapshots */
     public ResultsSink(String bootstrap, String resultsTopic, Path queryCheckpoint, RuntimeSettings settings,
@@ -69,6 +71,11 @@ public final class ResultsSink implements VoidFunction2<Dataset<Row>, Long> {
         this.console = console;
     }
 
+    /** --operator-metrics-file: the wall time of each step of a batch goes to {@code collector} (null: none). */
+    public void recordDriverTimes(OperatorMetrics collector) {
+        this.operators = collector;
+    }
+
     /** Stats of a finished batch of this sink's query, or null. */
     public BatchStats stats(long batchId) {
         return stats.get(batchId);
@@ -76,6 +83,7 @@ public final class ResultsSink implements VoidFunction2<Dataset<Row>, Long> {
 
     @Override
     public void call(Dataset<Row> batch, Long batchId) {
+        long start = System.nanoTime();
         String id = batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
         // Batch N continues from the totals after N-1: kept in memory between batches of one run, read from the
         // snapshot when a query (re)starts or runs a batch again.
@@ -91,14 +99,20 @@ public final class ResultsSink implements VoidFunction2<Dataset<Row>, Long> {
                     .option("kafka.bootstrap.servers", bootstrap)
                     .option("topic", resultsTopic)
                     .save();
+            long written = System.nanoTime();
             List<Row> rows = records.select("key", Columns.LEVEL, Columns.CRIME_TYPE,
                     Columns.COUNT, Columns.WINDOW_START, Columns.WINDOW_END, ResultRecords.WINDOW_END_MS)
                     .collectAsList();
+            long collected = System.nanoTime();
             account(batchId, rows);
+            long folded = System.nanoTime();
             // Keys of windows this batch's watermark has closed cannot change any more; then the snapshot for batch
             // N, written only after batch N's results (a rerun of N rewrites the same one).
             totals.closeUpTo(batchId, watermarkMs);
             new TotalsSnapshots(Path.of(queryCheckpoint)).write(totals, watermarkMs);
+            if (operators != null) {
+                operators.driverTimes(id, batchId, DriverTimes.of(start, written, collected, folded, System.nanoTime()));
+            }
         } catch (RuntimeException e) {
             totals = null; // possibly half-updated: a rerun of this batch starts again from snapshot N-1
             throw e;

@@ -38,7 +38,7 @@ class SparkAppCliTest {
         assertThat(run("--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--bootstrap", "--topic", "--results-topic",
                 "--dead-letter-topic", "--radio-codes", "--checkpoint", "--tuning", "--available-now", "--report",
-                "--progress-file", "--status-file", "--ui-port", "--master");
+                "--progress-file", "--status-file", "--ui-port", "--master", "--operator-metrics-file");
     }
 
     @Test

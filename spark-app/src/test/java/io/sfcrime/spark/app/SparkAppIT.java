@@ -2,6 +2,7 @@ package io.sfcrime.spark.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sfcrime.common.Json;
 import io.sfcrime.kafkalocal.junit.KafkaLocalExtension;
 import io.sfcrime.spark.report.ExpectedReport;
 import org.apache.kafka.clients.admin.Admin;
@@ -48,6 +49,47 @@ class SparkAppIT {
             assertThat(ExpectedReport.differences(report, expected)).as("maxOffsetsPerTrigger %d", max).isNull();
             assertThat(report.get("settings").get("source.maxOffsetsPerTrigger").asText()).isEqualTo(String.valueOf(max));
         }
+    }
+
+    /**
+     * --operator-metrics-file: a line per batch of both queries; each counts batch with data has the sink's own
+     * timings, its Kafka write and a state store; the Kafka scans of the counts query read every input row once.
+     */
+    private static void assertOperatorMetrics(Path file, long inputRows) throws Exception {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String l : Files.readAllLines(file)) {
+            lines.add(Json.MAPPER.readTree(l));
+        }
+        assertThat(lines).extracting(l -> l.get("query").asText()).contains("calls-counts", "calls-dead-letter");
+        long scanned = 0;
+        int withData = 0;
+        for (JsonNode line : lines) {
+            if (!line.get("query").asText().equals("calls-counts")) {
+                continue;
+            }
+            long rows = 0;
+            boolean write = false;
+            boolean state = false;
+            for (JsonNode n : line.get("nodes")) {
+                String name = n.get("name").asText();
+                if (name.equals("MicroBatchScan")) {
+                    assertThat(n.get("category").asText()).isEqualTo("kafka_read");
+                    rows += n.get("metrics").path("number of output rows").asLong();
+                }
+                write |= n.get("category").asText().equals("kafka_write");
+                state |= name.equals("StateStoreSave") && n.get("metrics").has("number of total state rows");
+            }
+            scanned += rows;
+            if (rows > 0) {
+                withData++;
+                assertThat(write).as("a Kafka write node in batch %s", line.get("batch_id")).isTrue();
+                assertThat(state).as("state store metrics in batch %s", line.get("batch_id")).isTrue();
+                assertThat(line.get("driver_ms").fieldNames()).toIterable()
+                        .contains("kafka_write_action", "collect", "fold", "snapshot", "total");
+            }
+        }
+        assertThat(scanned).isEqualTo(inputRows);
+        assertThat(withData).isGreaterThan(1);
     }
 
     @Test
@@ -109,8 +151,12 @@ class SparkAppIT {
         ObjectNode expectedFirst = ExpectedReport.compute(first, ItSupport.codes());
         ObjectNode expectedSecond = ExpectedReport.compute(second, ItSupport.codes());
 
+        // The second job also records its operator metrics, in batches of 3,000: its counts must not change.
+        Path operators = dir.resolve("slice-b-operators.jsonl");
         drain("slice-a", "shared.results", "slice-a", 0);
-        JsonNode secondReport = drain("slice-b", "shared.results", "slice-b", 0);
+        JsonNode secondReport = drain("slice-b", "shared.results", "slice-b", 3_000, "--operator-metrics-file",
+                operators.toString());
+        assertOperatorMetrics(operators, second.size());
         assertThat(ExpectedReport.differences(secondReport, expectedSecond)).as("second slice").isNull();
         // Run the first job again from its checkpoint (nothing new to read): its report now folds a topic that holds
         // both jobs' results, and must still be its slice alone.
@@ -129,10 +175,11 @@ class SparkAppIT {
         return drain(topic, topic + ".results", name, max);
     }
 
-    private JsonNode drain(String topic, String resultsTopic, String name, long max) throws Exception {
+    private JsonNode drain(String topic, String resultsTopic, String name, long max, String... extra) throws Exception {
         StringBuilder output = new StringBuilder();
         List<String> args = ItSupport.args(KAFKA.bootstrap(), topic, resultsTopic, dir, name,
                 ItSupport.tuning(dir, name, max), "--available-now");
+        args.addAll(List.of(extra));
         int code = ItSupport.runInProcess(args, output);
         assertThat(code).as("exit code; output:%n%s", output).isZero();
         assertThat(output).contains("Spark UI at http://");

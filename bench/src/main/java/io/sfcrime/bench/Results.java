@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.sfcrime.bench.run.CpuProfile;
+import io.sfcrime.bench.run.OperatorBreakdown;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,7 +43,7 @@ public final class Results {
 
     public record File(String started, String finished, Machine machine, Config config, List<Run> runs,
                        List<LatencyPoint> latency, List<ScalingPoint> scaling, List<String> notes,
-                       List<CpuProfile.Summary> cpuProfiles) {
+                       List<CpuProfile.Summary> cpuProfiles, List<OperatorBreakdown.Summary> operatorBreakdowns) {
     }
 
     /** What the machine is, recorded with the numbers. */

@@ -47,13 +47,16 @@ public final class ReportWriter {
     private final Numbers n;
     private final String resultsPath;
     private final List<Section> sections;
+    private final OperatorTable operators;
 
     public ReportWriter(Results.File results, Profiles profiles, String resultsPath) {
         this.n = new Numbers(results, profiles);
         this.resultsPath = resultsPath;
         Tables tables = new Tables(n);
+        this.operators = new OperatorTable(n);
         this.sections = List.of(this::answers, this::goals, tables::throughput, tables::producer, tables::cpuProfiles,
-                tables::latency, new PeerSection(n)::write, tables::scaling, tables::method, tables::notes);
+                operators::write, tables::latency, new PeerSection(n)::write, tables::scaling, tables::method,
+                tables::notes);
     }
 
     public void write(Path report, Path imgDir) {
@@ -220,8 +223,8 @@ public final class ReportWriter {
             String second = other == null || other == 0 ? "" : String.format(Locale.ROOT, " spark-app also runs its "
                     + "dead-letter query over the same topic on the same cores: %s s of batches during a %s s drain.",
                     n1(other), n1(drain));
-            why.add("Spark vs ceiling: " + phases(best.get()) + second + n.cpuSentence("spark:" + best.get().name())
-                    .orElse(" No CPU profile was recorded in this run."));
+            why.add("Spark vs ceiling: " + phases(best.get()) + second + operatorWhy(best.get())
+                    + n.cpuSentence("spark:" + best.get().name()).orElse(" No CPU profile was recorded in this run."));
         }
         if (best.isPresent() && Stats.ratio(best.get().rowsPerSecond(), defaults) < Goals.VS_DEFAULTS) {
             n.baseline().ifPresent(d -> why.add("Best vs defaults: the defaults' steady batch " + phases(d)
@@ -248,6 +251,11 @@ public final class ReportWriter {
             why.forEach(w -> md.append("- ").append(w).append('\n'));
             md.append('\n');
         }
+    }
+
+    /** The operator breakdown's largest parts of a profile's batch, or nothing without one. */
+    private String operatorWhy(Run run) {
+        return operators.whySentence(run.name()).orElse("");
     }
 
     private static String batchSize(Run run) {

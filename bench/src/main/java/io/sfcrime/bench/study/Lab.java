@@ -9,6 +9,7 @@ import io.sfcrime.bench.Results.Run;
 import io.sfcrime.bench.run.Broker;
 import io.sfcrime.bench.run.Child;
 import io.sfcrime.bench.run.CpuProfile;
+import io.sfcrime.bench.run.OperatorBreakdown;
 import io.sfcrime.common.gen.CallGenerator;
 import io.sfcrime.common.report.CountsReport;
 
@@ -29,6 +30,8 @@ import java.util.Map;
 public final class Lab {
     /** The topic the generated input is loaded into; every study that drains the whole input reads it. */
     static final String TOPIC = "calls-bench";
+    /** spark-app's --operator-metrics-file in each run's directory. */
+    static final String OPERATORS_FILE = "operators.jsonl";
     private static final long START = System.nanoTime();
 
     final BenchOptions o;
@@ -41,6 +44,7 @@ public final class Lab {
     final List<Results.LatencyPoint> latency = new ArrayList<>();
     final List<Results.ScalingPoint> scaling = new ArrayList<>();
     final List<CpuProfile.Summary> cpuProfiles = new ArrayList<>();
+    final List<OperatorBreakdown.Summary> breakdowns = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     /** The ceiling's counts of the input, once the ceiling ran. */
     Reference reference;
@@ -56,7 +60,7 @@ public final class Lab {
     /** Everything measured so far; {@code finished} is null until the last study is done. */
     public Results.File results(String started, String finished, Results.Machine machine, Results.Config config) {
         return new Results.File(started, finished, machine, config, List.copyOf(runs), List.copyOf(latency),
-                List.copyOf(scaling), List.copyOf(notes), List.copyOf(cpuProfiles));
+                List.copyOf(scaling), List.copyOf(notes), List.copyOf(cpuProfiles), List.copyOf(breakdowns));
     }
 
     /** Progress lines to stderr with a time stamp: the harness's own output, not the children's. */

@@ -5,6 +5,7 @@ import io.sfcrime.bench.Results;
 import io.sfcrime.bench.Results.Repetition;
 import io.sfcrime.bench.Results.Run;
 import io.sfcrime.bench.run.Child;
+import io.sfcrime.bench.run.OperatorBreakdown;
 import io.sfcrime.bench.run.SparkProgress;
 import io.sfcrime.common.report.CountsReport;
 
@@ -20,6 +21,11 @@ import java.util.Map;
  */
 public final class SparkSweep implements Study {
     static final String NAME = "spark";
+    /**
+     * Each run records its operator metrics for the report's breakdown; {@code -Dbench.operatorMetrics=false} in
+     * JAVA_OPTS turns that off, to measure what the collector costs.
+     */
+    static final boolean OPERATOR_METRICS = Boolean.parseBoolean(System.getProperty("bench.operatorMetrics", "true"));
 
     /** The repetition, and the heap left after the fullest GC (scaling reports it). */
     record Outcome(Repetition rep, double heapAfterGcMb) {
@@ -40,6 +46,7 @@ public final class SparkSweep implements Study {
         for (int rep = 1; rep <= lab.o.r(); rep++) {
             for (Profile p : lab.selected) {
                 reps.get(p.name()).add(run(lab, Lab.TOPIC, p, p.name() + "/r" + rep, rep, lab.reference, "").rep());
+                breakdown(lab, p, p.name() + "/r" + rep);
             }
             if (peer) {
                 peerReps.add(KafkaStreamsStudy.drain(lab, rep));
@@ -54,6 +61,20 @@ public final class SparkSweep implements Study {
         }
     }
 
+    /** Where the run's batches went by operator, from its --operator-metrics-file (the report's breakdown). */
+    private static void breakdown(Lab lab, Profile p, String id) {
+        Path dir = lab.dir("spark/" + id);
+        try {
+            OperatorBreakdown.Summary s = OperatorBreakdown.read(p.name(), id, dir.resolve(Lab.OPERATORS_FILE),
+                    dir.resolve("progress.jsonl"));
+            if (s != null) {
+                lab.breakdowns.add(s);
+            }
+        } catch (RuntimeException e) {
+            Lab.log("spark %s: no operator breakdown: %s", id, e.getMessage());
+        }
+    }
+
     /**
      * One {@code bin/spark-app --available-now} run of a profile over a topic with a fresh checkpoint, its report
      * checked against the ceiling's counts of the same topic.
@@ -64,8 +85,13 @@ public final class SparkSweep implements Study {
         Path gcLog = dir.resolve("gc.log");
         String suffix = id.replace('/', '-');
         Lab.deleteRecursively(dir.resolve("checkpoint"));
+        Lab.deleteRecursively(dir.resolve(Lab.OPERATORS_FILE)); // spark-app appends to it
+        List<String> more = new ArrayList<>(List.of("--available-now", "--report", report.toString()));
+        if (OPERATOR_METRICS) {
+            more.addAll(List.of("--operator-metrics-file", dir.resolve(Lab.OPERATORS_FILE).toString()));
+        }
         Child c = Child.start("spark-app", lab.sparkApp(topic, "results-" + suffix, "dlq-" + suffix, dir, p,
-                        "--available-now", "--report", report.toString()),
+                        more.toArray(String[]::new)),
                 Map.of("JAVA_OPTS", lab.o.sparkJavaOpts() + " -Xlog:gc:file=" + gcLog + " " + javaOpts), lab.o.root(),
                 dir.resolve("spark-app.log"));
         String error = c.await(lab.o.runTimeout());

@@ -108,12 +108,32 @@ class ReportWriterTest {
     }
 
     @Test
+    void operatorBreakdownHasATablePerProfileAndFeedsTheWhy() {
+        // The fixture has a breakdown of the best profile only: a table for it, none for the defaults.
+        assertThat(md).contains("## Where a batch's time goes, by operator")
+                .contains("### `shuffle-2`: median batch 1,250 ms (1 repetition, 4 steady batches in the first)")
+                .contains("| Kafka read and decode + parse and validate + fan-out to the count levels | WholeStageCodegen"
+                        + " duration (one number for the fused stage) | 700 | 56% |")
+                .contains("| aggregation and state store | *HashAggregate: time in aggregation build (within its stage)*"
+                        + " | 900 | 72% |")
+                .contains("12,345 rows in total, 2,000 updated, 3.5 MB of memory; update 240 ms, removal 3 ms, commit"
+                        + " 15 ms")
+                .doesNotContain("Exchange: fetch wait time")
+                .doesNotContain("### `spark-defaults`: median batch");
+        // The why of the ceiling goal names the largest parts that are not nested inside another.
+        assertThat(md).contains("the largest parts of its 1,250 ms batch: Kafka read and decode + parse and validate"
+                + " + fan-out to the count levels (WholeStageCodegen duration (one number for the fused stage)) 700 ms,"
+                + " 56% of the batch; aggregation and state store (StateStoreSave: time to update) 250 ms, 20% of the"
+                + " batch; driver work in foreachBatch");
+    }
+
+    @Test
     void quickModeSaysItIsNotAMeasurement() {
         Results.Config c = fixture.config();
         Results.File quick = new Results.File(fixture.started(), fixture.finished(), fixture.machine(),
                 new Results.Config(c.n(), 1, c.p(), true, c.generator(), c.meanRecordBytes(), c.profilesFile(),
                         c.baseSettings(), c.baseline(), c.sparkJavaOpts()), fixture.runs(), fixture.latency(), fixture.scaling(),
-                fixture.notes(), fixture.cpuProfiles());
+                fixture.notes(), fixture.cpuProfiles(), fixture.operatorBreakdowns());
         assertThat(new ReportWriter(quick, PROFILES, "x.json").render(null)).contains("QUICK MODE").doesNotContain("](");
     }
 

@@ -1,0 +1,134 @@
+package io.sfcrime.bench.report;
+
+import io.sfcrime.bench.Goals;
+import io.sfcrime.bench.Results.Run;
+import io.sfcrime.bench.Stats;
+import io.sfcrime.bench.run.OperatorBreakdown;
+import io.sfcrime.bench.run.OperatorBreakdown.Part;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import static io.sfcrime.bench.report.Numbers.n0;
+
+/**
+ * "Where a batch's time goes, by operator": the best profile's and the defaults' steady batch broken down from
+ * Spark's own SQL metrics ({@link OperatorBreakdown}), one table per profile, and the sentence the "why" of the
+ * ceiling goal quotes.
+ */
+final class OperatorTable {
+    private final Numbers n;
+
+    OperatorTable(Numbers n) {
+        this.n = n;
+    }
+
+    /** The profiles shown: the best at the comparison batch size, then the baseline. */
+    private List<String> profiles() {
+        List<String> out = new ArrayList<>();
+        n.best(Goals.COMPARISON_BATCH).map(Run::name).ifPresent(out::add);
+        n.baseline().map(Run::name).filter(b -> !out.contains(b)).ifPresent(out::add);
+        return out;
+    }
+
+    private List<OperatorBreakdown.Summary> of(String profile) {
+        List<OperatorBreakdown.Summary> all = n.r.operatorBreakdowns();
+        return all == null ? List.of() : all.stream().filter(s -> s.profile().equals(profile)).toList();
+    }
+
+    /** Median over the repetitions of each part's median batch, in the order of the first repetition. */
+    private static Map<String, Part> parts(List<OperatorBreakdown.Summary> reps) {
+        Map<String, List<Double>> ms = new LinkedHashMap<>();
+        Map<String, Part> first = new LinkedHashMap<>();
+        for (OperatorBreakdown.Summary s : reps) {
+            for (Part p : s.parts()) {
+                String key = p.category() + " | " + p.measure();
+                first.putIfAbsent(key, p);
+                if (p.msMedian() != null) {
+                    ms.computeIfAbsent(key, k -> new ArrayList<>()).add(p.msMedian());
+                }
+            }
+        }
+        Map<String, Part> out = new LinkedHashMap<>();
+        first.forEach((k, p) -> out.put(k, new Part(p.category(), p.measure(),
+                ms.containsKey(k) ? Stats.median(ms.get(k)) : null, p.nested())));
+        return out;
+    }
+
+    private static double batchMs(List<OperatorBreakdown.Summary> reps) {
+        return Stats.median(reps.stream().map(OperatorBreakdown.Summary::batchMsMedian).filter(Objects::nonNull)
+                .toList());
+    }
+
+    void write(StringBuilder md, String img) {
+        List<String> shown = profiles().stream().filter(p -> !of(p).isEmpty()).toList();
+        if (shown.isEmpty()) {
+            return;
+        }
+        md.append("## Where a batch's time goes, by operator\n\n");
+        md.append("From Spark's own SQL metrics of each micro-batch's executed plan and of the actions the results "
+                + "sink runs inside it (spark-app `--operator-metrics-file`), median over the steady batches of each "
+                + "repetition, then over the repetitions. SQL timings are task time summed over the batch's tasks, "
+                + "which run side by side on the cores: parts can add up to more than the batch's wall time. Spark "
+                + "fuses operators into code-generated stages and times each stage as one loop: such a row names "
+                + "every category it fused and is not split further (the JFR profile above shows the CPU inside). "
+                + "Rows marked *within its stage* are already part of their stage's row. The driver's rows are the "
+                + "results sink's own wall times; the write action's also runs the micro-batch plan, which is "
+                + "lazy.\n\n");
+        for (String profile : shown) {
+            List<OperatorBreakdown.Summary> reps = of(profile);
+            double batch = batchMs(reps);
+            md.append(String.format(Locale.ROOT, "### `%s`: median batch %s ms (%d repetition%s, %d steady batches"
+                            + " in the first)%n%n", profile, n0(batch), reps.size(), reps.size() == 1 ? "" : "s",
+                    reps.get(0).steadyBatches()));
+            md.append("| part of the job | what Spark measures | ms per median batch | % of batch time |\n");
+            md.append("|---|---|---:|---:|\n");
+            for (Part p : parts(reps).values()) {
+                if (p.msMedian() == null || p.msMedian() < 0.5) {
+                    continue; // metrics that stayed at zero would only lengthen the table
+                }
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", p.category(),
+                        p.nested() ? "*" + p.measure() + "*" : p.measure(), n0(p.msMedian()),
+                        batch > 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * p.msMedian() / batch) : "–"));
+            }
+            md.append('\n').append(stateStore(reps.get(0).stateStore())).append("\n\n");
+        }
+    }
+
+    private static String stateStore(Map<String, Double> s) {
+        if (s == null || s.isEmpty()) {
+            return "State store: no state operator in the progress.";
+        }
+        return String.format(Locale.ROOT, "State store (the progress's stateOperators, median steady batch): "
+                        + "%s rows in total, %s updated, %s MB of memory; update %s ms, removal %s ms, commit %s ms "
+                        + "(per batch, summed over its %s state store instances).", n0(s.get("numRowsTotal")),
+                n0(s.get("numRowsUpdated")), s.get("memoryUsedBytes") == null ? "–"
+                        : String.format(Locale.ROOT, "%.1f", s.get("memoryUsedBytes") / 1e6),
+                n0(s.get("allUpdatesTimeMs")), n0(s.get("allRemovalsTimeMs")), n0(s.get("commitTimeMs")),
+                n0(s.get("numStateStoreInstances")));
+    }
+
+    /** For the "why" of the ceiling goal: the three largest parts of a profile's batch that are not nested. */
+    Optional<String> whySentence(String profile) {
+        List<OperatorBreakdown.Summary> reps = of(profile);
+        if (reps.isEmpty()) {
+            return Optional.empty();
+        }
+        double batch = batchMs(reps);
+        List<Part> top = parts(reps).values().stream().filter(p -> !p.nested() && p.msMedian() != null)
+                .sorted(Comparator.comparingDouble(Part::msMedian).reversed()).limit(3).toList();
+        if (top.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> words = top.stream().map(p -> String.format(Locale.ROOT, "%s (%s) %s ms, %.0f%% of the batch",
+                p.category(), p.measure(), n0(p.msMedian()), 100 * p.msMedian() / batch)).toList();
+        return Optional.of(" By operator (Spark's SQL metrics, task time), the largest parts of its " + n0(batch)
+                + " ms batch: " + String.join("; ", words) + ".");
+    }
+}

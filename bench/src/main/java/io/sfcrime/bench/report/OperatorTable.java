@@ -76,9 +76,11 @@ final class OperatorTable {
                 + "sink runs inside it (spark-app `--operator-metrics-file`), median over the steady batches of each "
                 + "repetition, then over the repetitions. SQL timings are task time summed over the batch's tasks, "
                 + "which run side by side on the cores: parts can add up to more than the batch's wall time. Spark "
-                + "fuses operators into code-generated stages and times each stage as one loop: such a row names "
-                + "every category it fused and is not split further (the JFR profile above shows the CPU inside). "
-                + "Rows marked *within its stage* are already part of their stage's row. The driver's rows are the "
+                + "fuses operators into code-generated stages and times each stage as one loop, from its first row to "
+                + "its last, so a stage's time holds the stages it reads from in the same task: the table subtracts "
+                + "those, and the rest is the stage's own, which Spark does not split among the operators it fused "
+                + "(the row names every category it fused; the JFR profile above shows the CPU inside). Rows in "
+                + "*italics* run inside a stage's loop and are already part of its row. The driver's rows are the "
                 + "results sink's own wall times; the write action's also runs the micro-batch plan, which is "
                 + "lazy.\n\n");
         for (String profile : shown) {

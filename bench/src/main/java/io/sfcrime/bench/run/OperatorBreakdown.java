@@ -22,7 +22,9 @@ import java.util.TreeMap;
  * the progress file (batch time, the state store's own metrics), for the counts query.
  * <p>
  * A part is a category and what Spark measures for it. A code-generated stage's {@code duration} covers all the
- * operators it fused, so its part names all their categories: Spark gives no split. SQL timing metrics are summed
+ * operators it fused, so its part names all their categories: Spark gives no split. It runs from the stage's first
+ * row to its last and so holds the stages it pulls rows from in the same task: those are subtracted
+ * ({@link #upstream}). SQL timing metrics are summed
  * over the batch's tasks, which run side by side on the cores, so parts can add up to more than the batch's wall
  * time; a metric inside a stage that is itself timed (the aggregation build time) is {@code nested} and not added.
  * The sink's own wall times are the driver's part.
@@ -36,6 +38,8 @@ public final class OperatorBreakdown {
     private static final List<String> ORDER = List.of("kafka_read", "parse", "fan_out", "aggregation", "join",
             "encoding", "kafka_write", "other");
     private static final String DRIVER = "driver work in foreachBatch";
+    private static final String STAGE_MEASURE = "WholeStageCodegen duration less the stages it reads in the same "
+            + "tasks (one number for all it fused)";
     private static final Map<String, String> DRIVER_STEPS = new LinkedHashMap<>();
 
     static {
@@ -101,14 +105,21 @@ public final class OperatorBreakdown {
                 continue;
             }
             Map<String, Double> ms = new LinkedHashMap<>();
-            for (JsonNode n : line.path("nodes")) {
-                boolean inStage = n.has("stage");
+            List<JsonNode> nodes = new ArrayList<>();
+            line.path("nodes").forEach(nodes::add);
+            for (JsonNode n : nodes) {
+                String name = n.path("name").asText();
+                // A state store's times run inside the loop of the stage that reads its rows.
+                boolean inStage = n.has("stage") || name.startsWith("StateStore");
                 String category = n.has("fused") ? fusedLabel(n.get("fused")) : label(n.path("category").asText());
                 n.path("ms").fields().forEachRemaining(m -> {
-                    String measure = n.has("fused") ? "WholeStageCodegen duration (one number for the fused stage)"
-                            : n.path("name").asText() + ": " + m.getKey() + (inStage ? " (within its stage)" : "");
+                    boolean stage = n.has("fused") && m.getKey().equals("duration");
+                    String measure = stage ? STAGE_MEASURE : name + ": " + m.getKey()
+                            + (inStage ? n.has("stage") ? " (within its stage)" : " (within the stage reading it)" : "");
+                    double v = stage ? Math.max(0, m.getValue().asDouble() - upstream(nodes, n, line))
+                            : m.getValue().asDouble();
                     String key = category + " | " + measure;
-                    ms.merge(key, m.getValue().asDouble(), Double::sum);
+                    ms.merge(key, v, Double::sum);
                     nested.put(key, inStage);
                 });
             }
@@ -132,6 +143,37 @@ public final class OperatorBreakdown {
         double batchMs = Stats.median(steady.stream().map(Batch::batchMs).toList());
         return new Summary(profile, run, steady.size(), Results.num(batchMs), parts,
                 stateStore(steady.stream().map(b -> progress.get(b.batchId())).toList()), batches);
+    }
+
+    /**
+     * The durations of the code-generated stages {@code stage} pulls its rows from in the same tasks: Spark times a
+     * stage from its first to its last row, so its duration holds theirs. Down the plan to the next stage, not past a
+     * shuffle or broadcast (other tasks); a sink's scan of the micro-batch's rows reads the batch plan's top stage.
+     */
+    static double upstream(List<JsonNode> nodes, JsonNode stage, JsonNode line) {
+        double sum = 0;
+        List<JsonNode> todo = new ArrayList<>(children(nodes, stage));
+        while (!todo.isEmpty()) {
+            JsonNode n = todo.remove(todo.size() - 1);
+            String name = n.path("name").asText();
+            if (n.has("fused")) {
+                sum += n.path("ms").path("duration").asDouble();
+            } else if (name.equals("Scan ExistingRDD")) {
+                JsonNode top = nodes.stream().filter(x -> x.path("execution").asLong() == line.path("execution_id")
+                        .asLong() && !x.has("parent")).findFirst().orElse(null);
+                if (top != null && top.has("fused")) {
+                    sum += top.path("ms").path("duration").asDouble();
+                }
+            } else if (!name.contains("Exchange") && !name.contains("QueryStage")) {
+                todo.addAll(children(nodes, n));
+            }
+        }
+        return sum;
+    }
+
+    private static List<JsonNode> children(List<JsonNode> nodes, JsonNode parent) {
+        int id = parent.path("id").asInt(-1);
+        return nodes.stream().filter(n -> n.has("parent") && n.path("parent").asInt() == id).toList();
     }
 
     /** As the rates: without the first batch with data (code generation, JIT) and a short last one. */

@@ -15,15 +15,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OperatorBreakdownTest {
     private static String batch(long id, double stage1, double update, double collect) {
         return """
-                {"query":"calls-counts","batch_id":%d,"nodes":[
-                 {"name":"WholeStageCodegen (1)","category":"fan_out","fused":["fan_out","parse","kafka_read"],
-                  "ms":{"duration":%s},"metrics":{}},
-                 {"name":"HashAggregate","category":"aggregation","stage":2,"ms":{"time in aggregation build":5.0},
+                {"query":"calls-counts","batch_id":%d,"execution_id":7,"nodes":[
+                 {"id":0,"execution":7,"name":"WholeStageCodegen (2)","category":"aggregation","fused":["aggregation"],
+                  "ms":{"duration":50.0},"metrics":{}},
+                 {"id":1,"parent":0,"stage":2,"name":"HashAggregate","category":"aggregation",
+                  "ms":{"time in aggregation build":5.0},"metrics":{}},
+                 {"id":2,"parent":1,"stage":2,"name":"InputAdapter","category":"fan_out","ms":{},"metrics":{}},
+                 {"id":3,"parent":2,"name":"StateStoreSave","category":"aggregation","ms":{"time to update":%s},
                   "metrics":{}},
-                 {"name":"StateStoreSave","category":"aggregation","ms":{"time to update":%s},"metrics":{}},
-                 {"name":"StateStoreRestore","category":"aggregation","ms":{"time to update":1.0},"metrics":{}}],
+                 {"id":4,"parent":3,"name":"WholeStageCodegen (1)","category":"fan_out",
+                  "fused":["fan_out","parse","kafka_read"],"ms":{"duration":%s},"metrics":{}},
+                 {"id":5,"parent":4,"stage":1,"name":"InputAdapter","category":"kafka_read","ms":{},"metrics":{}},
+                 {"id":6,"parent":5,"name":"Exchange","category":"aggregation","ms":{"shuffle write time":1.0},
+                  "metrics":{}},
+                 {"id":7,"parent":6,"name":"WholeStageCodegen (9)","category":"parse","fused":["parse"],
+                  "ms":{"duration":1000.0},"metrics":{}},
+                 {"id":8,"execution":8,"name":"WholeStageCodegen (1)","category":"encoding","fused":["encoding"],
+                  "ms":{"duration":80.0},"metrics":{}},
+                 {"id":9,"parent":8,"stage":1,"name":"Scan ExistingRDD","category":"encoding","ms":{},"metrics":{}}],
                  "driver_ms":{"kafka_write_action":900.0,"collect":%s,"fold":10.0,"snapshot":2.0,"total":1000.0}}
-                """.formatted(id, stage1, update, collect).replace("\n", "");
+                """.formatted(id, update, stage1, collect).replace("\n", "");
     }
 
     private static String progress(long id, long rows, long ms, long stateRows) {
@@ -48,14 +59,22 @@ class OperatorBreakdownTest {
         assertThat(s.batchMsMedian()).isEqualTo(1100.0);
         Map<String, OperatorBreakdown.Part> parts = new java.util.LinkedHashMap<>();
         s.parts().forEach(p -> parts.put(p.category() + " | " + p.measure(), p));
+        String stage = " | WholeStageCodegen duration less the stages it reads in the same tasks (one number for all"
+                + " it fused)";
         OperatorBreakdown.Part fused = parts.get("Kafka read and decode + parse and validate + fan-out to the count "
-                + "levels | WholeStageCodegen duration (one number for the fused stage)");
+                + "levels" + stage);
+        // Its own duration: the stage behind the shuffle runs in other tasks and is not subtracted.
         assertThat(fused.msMedian()).isEqualTo(500.0);
         assertThat(fused.nested()).isFalse();
+        // The stage reading the state store's rows holds the fused stage below it (50 - 500, never below 0); the
+        // sink's encoding stage reads the batch plan's top stage (80 - 50).
+        assertThat(parts.get("aggregation and state store" + stage).msMedian()).isEqualTo(0.0);
+        assertThat(parts.get("results encoding" + stage).msMedian()).isEqualTo(30.0);
+        assertThat(parts.get("parse and validate" + stage).msMedian()).isEqualTo(1000.0);
         assertThat(parts.get("aggregation and state store | HashAggregate: time in aggregation build (within its "
                 + "stage)").nested()).isTrue();
-        assertThat(parts.get("aggregation and state store | StateStoreSave: time to update").msMedian())
-                .isEqualTo(200.0);
+        assertThat(parts.get("aggregation and state store | StateStoreSave: time to update (within the stage reading "
+                + "it)").msMedian()).isEqualTo(200.0);
         assertThat(parts.get("driver work in foreachBatch | collect of the updated rows to the driver, wall")
                 .msMedian()).isEqualTo(40.0);
         // The sink's total is the sum of its steps: not a part of its own.

@@ -155,7 +155,12 @@ public final class OperatorMetrics extends SparkListener implements AutoCloseabl
         if (qe == null) {
             return;
         }
+        int base = nodes.size(); // ids and parents index the line's node list
         for (ObjectNode n : PlanNodes.describe(qe.executedPlan(), inSink, seen)) {
+            n.put("id", base + n.get("id").asInt());
+            if (n.has("parent")) {
+                n.put("parent", base + n.get("parent").asInt());
+            }
             n.put("execution", id);
             nodes.add(n);
         }

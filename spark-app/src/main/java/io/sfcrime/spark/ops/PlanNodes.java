@@ -65,30 +65,37 @@ public final class PlanNodes {
      * The nodes of {@code plan} not already in {@code seen}, as JSON objects: {@code name}, {@code category},
      * {@code stage} (the code-generated stage it runs in, if any), {@code fused} (for a WholeStageCodegen node, the
      * categories of its operators), {@code metrics} (raw values) and {@code ms} (timing metrics in milliseconds),
-     * both by the names the Spark UI shows. Values are sums over the batch's tasks.
+     * both by the names the Spark UI shows, {@code id} (its index in the list) and {@code parent} (the plan node
+     * above it, absent at the top). Values are sums over the batch's tasks.
      *
      * @param inBatchSink true for a plan run inside the sink ({@code foreachBatch}'s own actions): what is not the
      *                    write itself there is encoding the results
      */
     public static List<ObjectNode> describe(SparkPlan plan, boolean inBatchSink, Map<Object, Boolean> seen) {
         List<ObjectNode> out = new ArrayList<>();
-        walk(plan, inBatchSink, seen, out, null, null);
+        walk(plan, inBatchSink, seen, out, null, null, -1);
         return out;
     }
 
     /** @param forced the category of everything under a broadcast (the radio-code table), else null */
     private static void walk(QueryPlan<?> node, boolean inBatchSink, Map<Object, Boolean> seen, List<ObjectNode> out,
-                             Integer stage, Category forced) {
+                             Integer stage, Category forced, int parent) {
         if (seen.put(node, Boolean.TRUE) != null) {
             return;
         }
         Integer childStage = stage;
         Category childForced = forced;
+        int self = parent;
         if (node instanceof SparkPlan p) {
             ObjectNode n = Json.MAPPER.createObjectNode();
             Category category = forced != null ? forced : category(p, inBatchSink);
             if (!inBatchSink && "BroadcastExchange".equals(p.nodeName())) {
                 childForced = Category.JOIN;
+            }
+            self = out.size();
+            n.put("id", self);
+            if (parent >= 0) {
+                n.put("parent", parent);
             }
             n.put("name", p.nodeName());
             n.put("category", category.key());
@@ -120,14 +127,14 @@ public final class PlanNodes {
             });
             out.add(n);
             for (SparkPlan sub : JavaConverters.seqAsJavaList(p.subqueries())) {
-                walk(sub, inBatchSink, seen, out, null, null);
+                walk(sub, inBatchSink, seen, out, null, null, self);
             }
         }
         for (QueryPlan<?> child : JavaConverters.seqAsJavaList(node.children())) {
-            walk(child, inBatchSink, seen, out, childStage, childForced);
+            walk(child, inBatchSink, seen, out, childStage, childForced, self);
         }
         for (QueryPlan<?> inner : JavaConverters.seqAsJavaList(node.innerChildren())) {
-            walk(inner, inBatchSink, seen, out, null, childForced);
+            walk(inner, inBatchSink, seen, out, null, childForced, self);
         }
     }
 

@@ -91,6 +91,10 @@ class PlanNodesTest {
         assertThat(fusedStage.get("name").asText()).startsWith("WholeStageCodegen");
         assertThat(fusedStage.get("fused").toString()).contains("kafka_read", "fan_out");
         assertThat(fusedStage.get("ms").get("duration").asDouble()).isGreaterThanOrEqualTo(0);
+        // Each node knows the one above it: the partial count's stage reads the fused first stage's rows.
+        assertThat(nodes.get(fusedStage.get("parent").asInt()).get("name").asText()).isIn("InputAdapter",
+                "EventTimeWatermark", "HashAggregate");
+        assertThat(nodes).allSatisfy(n -> assertThat(n.get("id").asInt()).isEqualTo(nodes.indexOf(n)));
         // The sink's actions are attributed to the batch, their nodes to encoding.
         List<String> names = new ArrayList<>();
         line.get("executions").forEach(x -> names.add(x.get("name").asText()));

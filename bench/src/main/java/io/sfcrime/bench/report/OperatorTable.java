@@ -130,14 +130,19 @@ final class OperatorTable {
                 n0(s.get("numStateStoreInstances")));
     }
 
-    /** For the "why" of the ceiling goal: the three largest parts of a profile's batch that are not nested. */
+    /**
+     * For the "why" of the ceiling goal: the three largest parts of a profile's batch that are not nested, the
+     * sink's write action (which runs the whole plan) aside.
+     */
     Optional<String> whySentence(String profile) {
         List<OperatorBreakdown.Summary> reps = of(profile);
         if (reps.isEmpty()) {
             return Optional.empty();
         }
         double batch = batchMs(reps);
+        // The sink's write action holds the whole lazy plan: it would only repeat the parts it contains.
         List<Part> top = parts(reps).values().stream().filter(p -> !p.nested() && p.msMedian() != null)
+                .filter(p -> !p.measure().contains("lazy micro-batch plan"))
                 .sorted(Comparator.comparingDouble(Part::msMedian).reversed()).limit(3).toList();
         if (top.isEmpty()) {
             return Optional.empty();

@@ -35,7 +35,7 @@ class PeerSectionTest {
         latency.add(new LatencyPoint("kafka-streams", 10000, 9900, 400_000, 60.0, 160.0, 260.0, 400.0, null, true,
                 null));
         return new Results.File(f.started(), f.finished(), f.machine(), f.config(), runs, latency, f.scaling(),
-                f.notes(), f.cpuProfiles());
+                f.notes(), f.cpuProfiles(), f.operatorBreakdowns());
     }
 
     @Test

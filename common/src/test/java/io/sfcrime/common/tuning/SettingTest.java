@@ -27,6 +27,7 @@ class SettingTest {
             assertThat(s.queries()).as(s.name()).isNotEmpty();
         }
         for (Setting s : new Setting[] {TuningKeys.WATERMARK_DELAY, TuningKeys.WINDOW_DURATION, TuningKeys.DEDUPE,
+                TuningKeys.PRE_AGGREGATE,
                 TuningKeys.SHUFFLE_PARTITIONS}) {
             assertThat(TuningKeys.affectedQueries(s.name())).as(s.name()).containsExactly(JobQuery.COUNTS);
         }

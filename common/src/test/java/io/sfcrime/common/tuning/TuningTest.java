@@ -31,6 +31,7 @@ class TuningTest {
             Map.entry("query.watermarkDelay", ApplyMode.QUERY_RESTART),
             Map.entry("query.windowDuration", ApplyMode.FIXED_BY_CHECKPOINT),
             Map.entry("query.dedupe", ApplyMode.FIXED_BY_CHECKPOINT),
+            Map.entry("query.preAggregate", ApplyMode.FIXED_BY_CHECKPOINT),
             Map.entry("validation.minEventTime", ApplyMode.QUERY_RESTART),
             Map.entry("validation.maxFutureSkew", ApplyMode.QUERY_RESTART),
             Map.entry("tuning.undeclaredSparkKeys", ApplyMode.LIVE),

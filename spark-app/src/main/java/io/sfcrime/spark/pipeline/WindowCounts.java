@@ -28,6 +28,7 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -109,6 +110,21 @@ public final class WindowCounts {
         }
         return exploded.groupBy(col(LEVEL), col(WINDOW_END), col(CRIME_TYPE), col(DISPOSITION))
                 .agg(count(lit(1)).as(COUNT));
+    }
+
+    /**
+     * {@code query.preAggregate}: the same aggregation over {@link PartialCounts}' rows, summing their {@code n}
+     * instead of counting rows. Same keys, same watermark on the window end, same output columns.
+     *
+     * @param watermarkDelay null for batch data (no watermark)
+     */
+    public static Dataset<Row> sumPartials(Dataset<Row> partials, Duration watermarkDelay) {
+        Dataset<Row> in = partials;
+        if (watermarkDelay != null) {
+            in = in.withWatermark(WINDOW_END, watermarkDelay.toMillis() + " milliseconds");
+        }
+        return in.groupBy(col(LEVEL), col(WINDOW_END), col(CRIME_TYPE), col(DISPOSITION))
+                .agg(sum(col(PartialCounts.N)).as(COUNT));
     }
 
     private static Column level(Column level, Column end, Column type, Column disposition) {

@@ -8,6 +8,7 @@ import io.sfcrime.common.tuning.TuningKeys;
 import io.sfcrime.spark.config.JobConfig;
 import io.sfcrime.spark.pipeline.CallValidation;
 import io.sfcrime.spark.pipeline.KafkaSource;
+import io.sfcrime.spark.pipeline.PartialCounts;
 import io.sfcrime.spark.pipeline.RadioCodeJoin;
 import io.sfcrime.spark.pipeline.WindowCounts;
 import io.sfcrime.spark.sink.ResultsSink;
@@ -26,16 +27,29 @@ final class CountsQuery {
     private CountsQuery() {
     }
 
+    /** {@code query.preAggregate}, which {@code query.dedupe} overrides: it needs each record's crime_id. */
+    static boolean preAggregates(Tuning tuning) {
+        return tuning.getBoolean(TuningKeys.PRE_AGGREGATE) && !tuning.getBoolean(TuningKeys.DEDUPE);
+    }
+
     static StreamingQuery start(SparkSession spark, JobConfig config, Tuning tuning, RadioCodes radioCodes,
                                 ResultsSink sink, Trigger trigger) throws TimeoutException {
         Duration window = tuning.getDuration(TuningKeys.WINDOW_DURATION);
         // Read the input topic, batch by batch as the source.* keys say.
         Dataset<Row> calls = KafkaSource.read(spark, config, tuning);
-        // Parse and validate each record once; invalid rows keep their reason and go on to the counters.
-        Dataset<Row> validated = CallValidation.validate(calls, EventTimeRange.of(tuning));
-        // Count per window (and per reason for invalid rows) in one aggregation; the watermark evicts old windows.
-        Dataset<Row> counted = WindowCounts.countCalls(validated, window,
-                tuning.getDuration(TuningKeys.WATERMARK_DELAY), tuning.getBoolean(TuningKeys.DEDUPE));
+        Duration watermarkDelay = tuning.getDuration(TuningKeys.WATERMARK_DELAY);
+        boolean dedupe = tuning.getBoolean(TuningKeys.DEDUPE);
+        Dataset<Row> counted;
+        if (preAggregates(tuning)) {
+            // Parse, validate and count each Kafka partition's records in one pass; the aggregation sums the counts.
+            counted = WindowCounts.sumPartials(PartialCounts.count(calls, EventTimeRange.of(tuning), window),
+                    watermarkDelay);
+        } else {
+            // Parse and validate each record once; invalid rows keep their reason and go on to the counters.
+            Dataset<Row> validated = CallValidation.validate(calls, EventTimeRange.of(tuning));
+            // Count per window (and per reason for invalid rows) in one aggregation; the watermark evicts old windows.
+            counted = WindowCounts.countCalls(validated, window, watermarkDelay, dedupe);
+        }
         // Describe each disposition code from the static radio-code table.
         Dataset<Row> described = RadioCodeJoin.describe(counted, RadioCodeJoin.table(spark, radioCodes), window);
         // Write every updated count to the results topic and the top ones to the console.

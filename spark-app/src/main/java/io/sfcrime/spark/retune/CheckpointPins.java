@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * The values of the FIXED_BY_CHECKPOINT keys a checkpoint was created with, kept beside it
  * ({@value #FILE}), so a restarted driver that reads a changed ConfigMap still refuses them instead of running the
  * old state with a new layout. For a checkpoint older than the file, the shuffle partitions come from Spark's own
- * offset log.
+ * offset log, and {@code query.preAggregate} is off (it did not exist yet: the state holds row counts).
  */
 public final class CheckpointPins {
     public static final String FILE = "tuning-fixed.json";
@@ -89,12 +89,14 @@ public final class CheckpointPins {
             if (Files.isRegularFile(file)) {
                 Json.MAPPER.readTree(file.toFile()).fields()
                         .forEachRemaining(e -> pins.put(e.getKey(), e.getValue().asText()));
-                return pins;
+            } else {
+                String partitions = shufflePartitionsFromOffsetLog();
+                if (partitions != null) {
+                    pins.put(TuningKeys.SHUFFLE_PARTITIONS.name(), partitions);
+                }
             }
-            String partitions = shufflePartitionsFromOffsetLog();
-            if (partitions != null) {
-                pins.put(TuningKeys.SHUFFLE_PARTITIONS.name(), partitions);
-            }
+            // A checkpoint from before query.preAggregate existed holds row counts, not sums of partial counts.
+            pins.putIfAbsent(TuningKeys.PRE_AGGREGATE.name(), "false");
         } catch (IOException e) {
             LOG.warn("cannot read the checkpoint's fixed tuning in {}: {}", checkpoint, e.toString());
         }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sfcrime.common.Json;
 import io.sfcrime.common.RadioCodes;
+import io.sfcrime.common.gen.CallGenerator;
+import io.sfcrime.common.scan.EventTimeRange;
+import io.sfcrime.common.scan.RecordCorpus;
 import io.sfcrime.spark.report.Report;
 import io.sfcrime.spark.sink.DeadLetters;
 import io.sfcrime.spark.sink.ResultFold;
@@ -12,6 +15,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,13 +42,21 @@ class CountsTest {
     }
 
     /** Runs the job's transforms on batch data and folds the result records like the report does. */
-    static ObjectNode report(List<String> values, Duration window) {
-        SparkSession spark = TestSpark.get();
+    static ObjectNode report(List<String> values, Duration window, boolean preAggregate) {
         List<byte[]> bytes = new ArrayList<>();
         values.forEach(v -> bytes.add(v.getBytes(StandardCharsets.UTF_8)));
-        Dataset<Row> validated = CallValidation.validate(ValidationParityTest.kafkaRows(spark, bytes));
-        Dataset<Row> described = RadioCodeJoin.describe(WindowCounts.countAll(validated, window, null),
-                RadioCodeJoin.table(spark, CODES), window);
+        return reportOfBytes(bytes, window, preAggregate);
+    }
+
+    /** {@link #report} of raw values, counted row by row or pre-aggregated ({@code query.preAggregate}). */
+    static ObjectNode reportOfBytes(List<byte[]> bytes, Duration window, boolean preAggregate) {
+        SparkSession spark = TestSpark.get();
+        // Several partitions, so that partial counts of one key meet in the aggregation.
+        Dataset<Row> kafkaRows = ValidationParityTest.kafkaRows(spark, bytes).repartition(4);
+        Dataset<Row> counted = preAggregate
+                ? WindowCounts.sumPartials(PartialCounts.count(kafkaRows, EventTimeRange.defaults(), window), null)
+                : WindowCounts.countAll(CallValidation.validate(kafkaRows), window, null);
+        Dataset<Row> described = RadioCodeJoin.describe(counted, RadioCodeJoin.table(spark, CODES), window);
         ResultFold fold = new ResultFold();
         for (Row r : ResultRecords.toRecords(described, 0, "q").select("key", "value").collectAsList()) {
             fold.add(r.getString(0), parse(r.getString(1)));
@@ -65,15 +78,16 @@ class CountsTest {
         return out;
     }
 
-    @Test
-    void windowsAreSanFranciscoHoursIncludingDaylightSavingDays() {
+    @ParameterizedTest(name = "preAggregate {0}")
+    @ValueSource(booleans = {false, true})
+    void windowsAreSanFranciscoHoursIncludingDaylightSavingDays(boolean preAggregate) {
         ObjectNode r = report(List.of(
                 call("1", "Traffic Stop", "2018-12-31T23:57:00.000", "ADV"),
                 call("2", "Traffic Stop", "2018-12-31T23:00:00", "ADV"),
                 call("3", "Traffic Stop", "2018-12-31T22:59:59.999", "ADV"),
                 // Spring forward: 01:00 PST to 02:00 PST is 03:00 PDT, so that window ends at 03:00 local.
                 call("4", "Theft", "2019-03-10T01:30:00", "ADV"),
-                call("5", "Theft", "2019-03-10T03:10:00", "ADV")), Duration.ofHours(1));
+                call("5", "Theft", "2019-03-10T03:10:00", "ADV")), Duration.ofHours(1), preAggregate);
         assertThat(rows(r, "by_window_crime_type")).containsExactly(
                 "{\"window_start\":\"2018-12-31 22:00:00\",\"window_end\":\"2018-12-31 23:00:00\",\"crime_type\":\"Traffic Stop\",\"count\":1}",
                 "{\"window_start\":\"2018-12-31 23:00:00\",\"window_end\":\"2019-01-01 00:00:00\",\"crime_type\":\"Traffic Stop\",\"count\":2}",
@@ -83,8 +97,9 @@ class CountsTest {
         assertThat(r.get("late_rows_dropped").asLong()).isZero();
     }
 
-    @Test
-    void dispositionsJoinOnTheCodeWithUnknownAndMissingCodes() {
+    @ParameterizedTest(name = "preAggregate {0}")
+    @ValueSource(booleans = {false, true})
+    void dispositionsJoinOnTheCodeWithUnknownAndMissingCodes(boolean preAggregate) {
         ObjectNode r = report(List.of(
                 call("1", "Theft", "2018-12-31T23:01:00", "ADV"),
                 call("2", "Theft", "2018-12-31T23:02:00", "ADV"),
@@ -92,7 +107,7 @@ class CountsTest {
                 call("4", "Theft", "2018-12-31T23:04:00", "22"),
                 call("5", "Theft", "2018-12-31T23:05:00", "Not recorded"),
                 call("6", "Theft", "2018-12-31T23:06:00", null),
-                call("7", "Theft", "2018-12-31T23:07:00", "")), Duration.ofHours(1));
+                call("7", "Theft", "2018-12-31T23:07:00", "")), Duration.ofHours(1), preAggregate);
         String w = "\"window_start\":\"2018-12-31 23:00:00\",\"window_end\":\"2019-01-01 00:00:00\",\"crime_type\":\"Theft\",";
         assertThat(rows(r, "by_window_crime_type_disposition")).containsExactly(
                 "{" + w + "\"disposition\":null,\"disposition_description\":null,\"count\":1}",
@@ -104,8 +119,9 @@ class CountsTest {
         assertThat(rows(r, "by_window_crime_type")).containsExactly("{" + w + "\"count\":7}");
     }
 
-    @Test
-    void invalidRowsAreCountedWithTheirReasons() {
+    @ParameterizedTest(name = "preAggregate {0}")
+    @ValueSource(booleans = {false, true})
+    void invalidRowsAreCountedWithTheirReasons(boolean preAggregate) {
         ObjectNode r = report(List.of(
                 call("1", "Theft", "2018-12-31T23:01:00", "ADV"),
                 call("2", "", "2018-12-31T23:02:00", "ADV"),
@@ -113,13 +129,33 @@ class CountsTest {
                 call("4", "Theft", "12/31/2018 11:57 PM", "ADV"),
                 call("5", "Theft", "2018-12-31T23:57:00Z", "ADV"),
                 "{\"crime_id\":5,\"original_crime_type_name\":\"T\",\"call_date_time\":\"2018-12-31T23:01:00\"}",
-                "not json", "[1]"), Duration.ofHours(1));
+                "not json", "[1]"), Duration.ofHours(1), preAggregate);
         assertThat(r.get("input_rows").asLong()).isEqualTo(8);
         assertThat(r.get("valid_rows").asLong()).isEqualTo(1);
         assertThat(r.get("invalid_rows").asLong()).isEqualTo(7);
         assertThat(r.get("invalid_by_reason").toString()).isEqualTo("{\"empty_field\":1,\"malformed_json\":1,"
                 + "\"not_an_object\":1,\"unparseable_date_time\":2,\"wrong_type\":1,\"zoned_date_time\":1}");
         assertThat(r.get("settings").toString()).isEqualTo("{\"k\":\"v\"}");
+    }
+
+    /**
+     * {@code query.preAggregate} counts exactly what the row-per-record path counts: the whole report, over the
+     * scanner's catalogue of odd and invalid values plus generated calls (several windows, invalid ones of every
+     * kind), split over several partitions so that partial counts of one key meet in the aggregation.
+     */
+    @Test
+    void preAggregatedCountsEqualTheRowPerRecordCounts() {
+        List<byte[]> values = new ArrayList<>(RecordCorpus.values());
+        CallGenerator gen = new CallGenerator(CallGenerator.Options.defaults().withCount(3000).withSeed(7)
+                .withInvalidFraction(0.1));
+        for (long i = 0; i < 3000; i++) {
+            values.add(gen.recordBytes(i));
+        }
+        ObjectNode rowPerRecord = reportOfBytes(values, Duration.ofHours(1), false);
+        ObjectNode preAggregated = reportOfBytes(values, Duration.ofHours(1), true);
+        assertThat(rowPerRecord.get("by_window_crime_type").size()).isGreaterThan(20);
+        assertThat(rowPerRecord.get("invalid_rows").asLong()).isGreaterThan(300);
+        assertThat(preAggregated.toString()).isEqualTo(rowPerRecord.toString());
     }
 
     @Test

@@ -15,6 +15,8 @@ import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import scala.Option;
 import scala.collection.JavaConverters;
@@ -32,22 +34,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The streaming aggregation with a watermark, batch by batch: late rows are dropped and counted exactly. */
 class LateRowsTest {
-    static final ResultFold FOLD = new ResultFold();
+    static final Map<Boolean, ResultFold> FOLDS = Map.of(false, new ResultFold(), true, new ResultFold());
 
-    @Test
-    void rowsBehindTheWatermarkAreCountedAsLate(@TempDir Path checkpoint) throws Exception {
+    /** Both ways of counting: row per record, and pre-aggregated per partition ({@code query.preAggregate}). */
+    @ParameterizedTest(name = "preAggregate {0}")
+    @ValueSource(booleans = {false, true})
+    void rowsBehindTheWatermarkAreCountedAsLate(boolean preAggregate, @TempDir Path checkpoint) throws Exception {
         SparkSession spark = TestSpark.get();
         MemoryStream<String> input = new MemoryStream<>(1, spark.sqlContext(), Option.empty(), Encoders.STRING());
         Dataset<Row> kafkaLike = input.toDF().select(lit(null).cast(DataTypes.BinaryType).as("key"),
                 col("value").cast(DataTypes.BinaryType).as("value"), lit("calls").as("topic"),
                 lit(0).as("partition"), lit(0L).as("offset"));
         Duration hour = Duration.ofHours(1);
-        Dataset<Row> described = RadioCodeJoin.describe(
-                WindowCounts.countAll(CallValidation.validate(kafkaLike), hour, hour),
-                RadioCodeJoin.table(spark, CountsTest.CODES), hour);
+        Dataset<Row> counted = preAggregate
+                ? WindowCounts.sumPartials(PartialCounts.count(kafkaLike, EventTimeRange.defaults(), hour), hour)
+                : WindowCounts.countAll(CallValidation.validate(kafkaLike), hour, hour);
+        Dataset<Row> described = RadioCodeJoin.describe(counted, RadioCodeJoin.table(spark, CountsTest.CODES), hour);
+        ResultFold fold = FOLDS.get(preAggregate);
         VoidFunction2<Dataset<Row>, Long> collect = (batch, id) -> {
             for (Row r : ResultRecords.toRecords(batch, id, "q").select("key", "value").collectAsList()) {
-                FOLD.add(r.getString(0), CountsTest.parse(r.getString(1)));
+                FOLDS.get(preAggregate).add(r.getString(0), CountsTest.parse(r.getString(1)));
             }
         };
         StreamingQuery q = described.writeStream().outputMode(OutputMode.Update())
@@ -65,7 +71,7 @@ class LateRowsTest {
         } finally {
             q.stop();
         }
-        ObjectNode r = Report.build(FOLD, Map.of());
+        ObjectNode r = Report.build(fold, Map.of());
         assertThat(r.get("valid_rows").asLong()).isEqualTo(8);
         assertThat(r.get("invalid_rows").asLong()).isEqualTo(1);
         assertThat(r.get("late_rows_dropped").asLong()).isEqualTo(3);

@@ -53,6 +53,23 @@ class CheckpointPinsTest {
         }
     }
 
+    /** Its state holds row counts: summing partial counts into it would need another state layout. */
+    @Test
+    void aCheckpointFromBeforePreAggregationKeepsCountingRowByRow() throws Exception {
+        Path checkpoint = dir.resolve("checkpoint");
+        Files.createDirectories(checkpoint.resolve("counts/offsets"));
+        Files.writeString(checkpoint.resolve("counts/offsets/0"), "v1\n{}\n{}\n");
+        Files.writeString(checkpoint.resolve(CheckpointPins.FILE),
+                "{\"spark.sql.shuffle.partitions\": \"1\", \"query.windowDuration\": \"1 hour\", \"query.dedupe\": \"false\"}");
+        Tuning loaded = Tuning.fromMap(Map.of("spark.sql.shuffle.partitions", 1, "query.preAggregate", true));
+        try (Retune r = Retune.local(tuningFile("spark.sql.shuffle.partitions: 1\nquery.preAggregate: true\n"), null,
+                checkpoint, loaded, Duration.ZERO)) {
+            assertThat(r.tuning().getBoolean(TuningKeys.PRE_AGGREGATE)).isFalse();
+            assertThat(r.initialRejected()).containsOnlyKeys("query.preAggregate");
+            assertThat(r.initialRejected().get("query.preAggregate")).contains("new --checkpoint");
+        }
+    }
+
     @Test
     void aCheckpointWithoutTheFileGivesItsShufflePartitionsFromSparksOffsetLog() throws Exception {
         Path checkpoint = dir.resolve("checkpoint");
@@ -63,7 +80,8 @@ class CheckpointPinsTest {
                 + "{\"spark.sql.shuffle.partitions\":\"5\"}}\n{\"calls\":{\"0\":20}}\n");
         CheckpointPins pins = new CheckpointPins(checkpoint);
         assertThat(pins.existing()).isEqualTo(checkpoint.toAbsolutePath().toString());
-        assertThat(pins.read()).containsExactly(Map.entry("spark.sql.shuffle.partitions", "5"));
+        assertThat(pins.read()).containsExactly(Map.entry("spark.sql.shuffle.partitions", "5"),
+                Map.entry("query.preAggregate", "false"));
         assertThat(pins.applyTo(Tuning.defaults()).getInt(TuningKeys.SHUFFLE_PARTITIONS)).isEqualTo(5);
     }
 }

@@ -43,13 +43,14 @@ class PlannerTest {
             Map.entry("query.watermarkDelay", ApplyMode.QUERY_RESTART),
             Map.entry("query.windowDuration", ApplyMode.QUERY_RESTART),
             Map.entry("query.dedupe", ApplyMode.QUERY_RESTART),
+            Map.entry("query.preAggregate", ApplyMode.QUERY_RESTART),
             Map.entry("validation.minEventTime", ApplyMode.QUERY_RESTART),
             Map.entry("validation.maxFutureSkew", ApplyMode.QUERY_RESTART),
             Map.entry("tuning.undeclaredSparkKeys", ApplyMode.LIVE),
             Map.entry("console.topN", ApplyMode.LIVE));
     /** The keys an existing checkpoint fixes: a change to one of them is refused, written out likewise. */
     static final Set<String> REFUSED_UNDER_A_CHECKPOINT = Set.of("spark.sql.shuffle.partitions",
-            "query.windowDuration", "query.dedupe");
+            "query.windowDuration", "query.dedupe", "query.preAggregate");
 
     static List<Setting> keys() {
         return TuningKeys.ALL;

@@ -8,6 +8,7 @@ import io.sfcrime.spark.config.RuntimeSettings;
 import io.sfcrime.spark.ops.OperatorMetrics;
 import io.sfcrime.spark.pipeline.Columns;
 import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -32,6 +33,8 @@ import static io.sfcrime.spark.pipeline.Columns.BY_TYPE;
 import static io.sfcrime.spark.pipeline.Columns.COUNTER;
 import static io.sfcrime.spark.pipeline.Columns.INVALID_ROWS_PREFIX;
 import static io.sfcrime.spark.pipeline.Columns.VALID_ROWS;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * The {@code foreachBatch} sink of the counts query: writes each updated row to the results topic (Spark's Kafka
@@ -100,9 +103,13 @@ public final class ResultsSink implements VoidFunction2<Dataset<Row>, Long> {
                     .option("topic", resultsTopic)
                     .save();
             long written = System.nanoTime();
-            List<Row> rows = records.select("key", Columns.LEVEL, Columns.CRIME_TYPE,
-                    Columns.COUNT, Columns.WINDOW_START, Columns.WINDOW_END, ResultRecords.WINDOW_END_MS)
-                    .collectAsList();
+            // The driver folds only the by-type and counter rows; of the by-type-and-disposition rows (most of a
+            // batch's) it needs just how many there were, so they come back as their level alone.
+            Column wholeRow = col(Columns.LEVEL).notEqual(Columns.BY_TYPE_DISPOSITION);
+            List<Row> rows = records.select(when(wholeRow, col("key")), col(Columns.LEVEL),
+                    when(wholeRow, col(Columns.CRIME_TYPE)), when(wholeRow, col(Columns.COUNT)),
+                    when(wholeRow, col(Columns.WINDOW_START)), when(wholeRow, col(Columns.WINDOW_END)),
+                    when(wholeRow, col(ResultRecords.WINDOW_END_MS))).collectAsList();
             long collected = System.nanoTime();
             account(batchId, rows);
             long folded = System.nanoTime();

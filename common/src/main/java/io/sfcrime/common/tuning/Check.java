@@ -27,6 +27,20 @@ public final class Check implements Function<Object, String> {
                 s -> s.put("minimum", min));
     }
 
+    /** A whole number from {@code min} to {@code max}, both included. */
+    public static Check between(long min, long max) {
+        return new Check(v -> {
+            long n = ((Number) v).longValue();
+            return n >= min && n <= max ? null : "must be from " + min + " to " + max + ", got " + v;
+        }, s -> s.put("minimum", min).put("maximum", max));
+    }
+
+    /** A duration longer than zero. */
+    public static Check positiveDuration() {
+        return new Check(v -> ((java.time.Duration) v).isZero() || ((java.time.Duration) v).isNegative()
+                ? "must be longer than 0" : null, s -> { });
+    }
+
     /** One of a few words. */
     public static Check oneOf(Set<String> allowed) {
         List<String> sorted = allowed.stream().sorted().toList();

@@ -90,7 +90,28 @@ public final class Tuning {
                 }
             }
         }
+        crossCheck(declared, rejected, previous);
         return new Validation(new Tuning(declared, passThrough), rejected);
+    }
+
+    /**
+     * Rules between keys, once each key passed its own check: the autoscaler's bounds must not cross. Both bounds
+     * are rejected and keep their previous values (which passed this rule), so the job never runs with min above max.
+     */
+    private static void crossCheck(Map<String, Object> declared, Map<String, String> rejected, Tuning previous) {
+        Setting minKey = TuningKeys.AUTOSCALE_MIN_EXECUTORS;
+        Setting maxKey = TuningKeys.AUTOSCALE_MAX_EXECUTORS;
+        int min = (Integer) declared.get(minKey.name());
+        int max = (Integer) declared.get(maxKey.name());
+        if (min <= max) {
+            return;
+        }
+        String why = minKey.name() + " " + min + " is more than " + maxKey.name() + " " + max
+                + "; the autoscaler needs min <= max";
+        for (Setting s : List.of(minKey, maxKey)) {
+            rejected.putIfAbsent(s.name(), s.name() + ": " + why);
+            declared.put(s.name(), previous != null ? previous.declared.get(s.name()) : s.defaultValue());
+        }
     }
 
     /** The names and prefixes (ending in '.') listed in {@link TuningKeys#UNDECLARED_SPARK_KEYS}, if any. */

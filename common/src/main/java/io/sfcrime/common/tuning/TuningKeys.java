@@ -143,12 +143,94 @@ public final class TuningKeys {
             .check(atLeast(0))
             .build();
 
+    // Autoscaling: the driver sets the executor count itself from each batch's progress (spark-app's autoscale/).
+    // All apply from the next batch: the autoscaler reads them afresh at every decision.
+    public static final Setting AUTOSCALE_ENABLED = Setting.builder("autoscale.enabled")
+            .type(SettingType.BOOLEAN).defaultValue(false)
+            .applyMode(ApplyMode.LIVE).affectsAllQueries()
+            .doc("Let the driver choose the executor count from each batch's lag and rates (docs/autoscaling.md). "
+                    + "spark.executor.instances is then the count it starts with; a later change of "
+                    + "spark.executor.instances in the tuning is a manual count that wins until an autoscale.* key "
+                    + "changes. Kubernetes only: in local mode it recommends and says so.")
+            .build();
+    public static final Setting AUTOSCALE_MODE = Setting.builder("autoscale.mode")
+            .type(SettingType.STRING).defaultValue("act")
+            .applyMode(ApplyMode.LIVE).affectsAllQueries()
+            .doc("act: change the executor count in place (as the EXECUTORS step does); recommend: record each "
+                    + "decision in the status, the log and an Event, and change nothing.")
+            .check(oneOf(Set.of("act", "recommend")))
+            .build();
+    public static final Setting AUTOSCALE_MIN_EXECUTORS = Setting.builder("autoscale.minExecutors")
+            .type(SettingType.INT).defaultValue(1)
+            .applyMode(ApplyMode.LIVE).affectsAllQueries()
+            .doc("Fewest executors the autoscaler keeps, at most autoscale.maxExecutors. At least 1: a streaming "
+                    + "batch without executors never ends, so no progress would ever ask for more.")
+            .check(atLeast(1))
+            .build();
+    public static final Setting AUTOSCALE_MAX_EXECUTORS = Setting.builder("autoscale.maxExecutors")
+            .type(SettingType.INT).defaultValue(8)
+            .applyMode(ApplyMode.LIVE).affectsAllQueries()
+            .doc("Most executors the autoscaler asks for. It also never asks for more executor cores than a batch "
+                    + "has input partitions (Kafka partitions, or source.minPartitions when higher): more cores "
+                    + "would sit idle.")
+            .check(atLeast(1))
+            .build();
+    public static final Setting AUTOSCALE_TARGET_CATCH_UP_TIME = Setting.builder("autoscale.targetCatchUpTime")
+            .type(SettingType.DURATION).defaultValue(Duration.ofMinutes(5))
+            .applyMode(ApplyMode.LIVE).affectsAllQueries()
+            .doc("Time in which the executors asked for should clear the current backlog on top of the input "
+                    + "rate: the rate needed is input rate + offsets behind latest / this time.")
+            .check(Check.positiveDuration())
+            .build();
+    public static final Setting AUTOSCALE_TARGET_UTILIZATION = Setting.builder("autoscale.targetUtilization")
+            .type(SettingType.INT).defaultValue(70)
+            .applyMode(ApplyMode.LIVE).affectsAllQueries()
+            .doc("Percent of their measured processing rate the executors should be busy with the rate needed; "
+                    + "the headroom absorbs bursts. A scale-down must keep the window's peak rate under it.")
+            .check(Check.between(10, 100))
+            .build();
+    public static final Setting AUTOSCALE_LAG_GROWTH_BATCHES = Setting.builder("autoscale.lagGrowthBatches")
+            .type(SettingType.INT).defaultValue(3)
+            .applyMode(ApplyMode.LIVE).affectsAllQueries()
+            .doc("Consecutive batches over which the offsets behind latest must grow (above "
+                    + "autoscale.lagThreshold) before the autoscaler scales up: one slow batch is not a trend.")
+            .check(atLeast(1))
+            .build();
+    public static final Setting AUTOSCALE_LAG_THRESHOLD = Setting.builder("autoscale.lagThreshold")
+            .type(SettingType.LONG).defaultValue(1_000L)
+            .applyMode(ApplyMode.LIVE).affectsAllQueries()
+            .doc("Offsets behind latest (all partitions) at or below which the job counts as caught up: the "
+                    + "Lagging condition is False and a scale-down may happen.")
+            .check(atLeast(0))
+            .build();
+    public static final Setting AUTOSCALE_METRICS_WINDOW = Setting.builder("autoscale.metricsWindow")
+            .type(SettingType.DURATION).defaultValue(Duration.ofMinutes(1))
+            .applyMode(ApplyMode.LIVE).affectsAllQueries()
+            .doc("Span of recent batches whose rates are averaged for a decision (the peak for a scale-down); a "
+                    + "scale-down also needs the lag at or below autoscale.lagThreshold through all of it.")
+            .check(Check.positiveDuration())
+            .build();
+    public static final Setting AUTOSCALE_SCALE_UP_COOLDOWN = Setting.builder("autoscale.scaleUpCooldown")
+            .type(SettingType.DURATION).defaultValue(Duration.ofMinutes(1))
+            .applyMode(ApplyMode.LIVE).affectsAllQueries()
+            .doc("Least time after any change of the executor count before the autoscaler scales up again: new "
+                    + "executors need time to start and to show in the rates.")
+            .build();
+    public static final Setting AUTOSCALE_SCALE_DOWN_COOLDOWN = Setting.builder("autoscale.scaleDownCooldown")
+            .type(SettingType.DURATION).defaultValue(Duration.ofMinutes(5))
+            .applyMode(ApplyMode.LIVE).affectsAllQueries()
+            .doc("Least time after any change of the executor count before the autoscaler scales down.")
+            .build();
+
     /** In declaration order: the order of the shipped tuning file, the docs and the reconcile steps. */
     public static final List<Setting> ALL = List.of(SHUFFLE_PARTITIONS, CHECKPOINT_FILE_MANAGER,
             EXECUTOR_INSTANCES, EXECUTOR_CORES,
             EXECUTOR_MEMORY, MAX_OFFSETS_PER_TRIGGER, MIN_PARTITIONS, STARTING_OFFSETS, FAIL_ON_DATA_LOSS,
-            TRIGGER_INTERVAL, WATERMARK_DELAY, WINDOW_DURATION, DEDUPE, PRE_AGGREGATE, MIN_EVENT_TIME, MAX_FUTURE_SKEW, UNDECLARED_SPARK_KEYS,
-            CONSOLE_TOP_N);
+            TRIGGER_INTERVAL, WATERMARK_DELAY, WINDOW_DURATION, DEDUPE, PRE_AGGREGATE, MIN_EVENT_TIME, MAX_FUTURE_SKEW,
+            UNDECLARED_SPARK_KEYS, CONSOLE_TOP_N, AUTOSCALE_ENABLED, AUTOSCALE_MODE, AUTOSCALE_MIN_EXECUTORS,
+            AUTOSCALE_MAX_EXECUTORS, AUTOSCALE_TARGET_CATCH_UP_TIME, AUTOSCALE_TARGET_UTILIZATION,
+            AUTOSCALE_LAG_GROWTH_BATCHES, AUTOSCALE_LAG_THRESHOLD, AUTOSCALE_METRICS_WINDOW, AUTOSCALE_SCALE_UP_COOLDOWN,
+            AUTOSCALE_SCALE_DOWN_COOLDOWN);
 
     private static final Map<String, Setting> BY_NAME = new LinkedHashMap<>();
 

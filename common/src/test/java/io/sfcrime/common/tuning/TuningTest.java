@@ -35,7 +35,18 @@ class TuningTest {
             Map.entry("validation.minEventTime", ApplyMode.QUERY_RESTART),
             Map.entry("validation.maxFutureSkew", ApplyMode.QUERY_RESTART),
             Map.entry("tuning.undeclaredSparkKeys", ApplyMode.LIVE),
-            Map.entry("console.topN", ApplyMode.LIVE));
+            Map.entry("console.topN", ApplyMode.LIVE),
+            Map.entry("autoscale.enabled", ApplyMode.LIVE),
+            Map.entry("autoscale.mode", ApplyMode.LIVE),
+            Map.entry("autoscale.minExecutors", ApplyMode.LIVE),
+            Map.entry("autoscale.maxExecutors", ApplyMode.LIVE),
+            Map.entry("autoscale.targetCatchUpTime", ApplyMode.LIVE),
+            Map.entry("autoscale.targetUtilization", ApplyMode.LIVE),
+            Map.entry("autoscale.lagGrowthBatches", ApplyMode.LIVE),
+            Map.entry("autoscale.lagThreshold", ApplyMode.LIVE),
+            Map.entry("autoscale.metricsWindow", ApplyMode.LIVE),
+            Map.entry("autoscale.scaleUpCooldown", ApplyMode.LIVE),
+            Map.entry("autoscale.scaleDownCooldown", ApplyMode.LIVE));
 
     @Test
     void everyKeyAppliesByTheModeWrittenOutInTheTable() {

@@ -12,6 +12,7 @@ import io.sfcrime.common.metrics.JobMetrics;
 import io.sfcrime.spark.metrics.JobMetricSet;
 import io.sfcrime.spark.metrics.MetricsListener;
 import io.sfcrime.spark.ops.GroupOffsets;
+import io.sfcrime.spark.ops.LagProbe;
 import io.sfcrime.spark.ops.OperatorMetrics;
 import io.sfcrime.spark.ops.ProgressLog;
 import io.sfcrime.spark.retune.status.RestartKind;
@@ -77,7 +78,9 @@ final class Supervisor {
                 RuntimeSettings settings = new RuntimeSettings(retune.tuning());
                 countTuning(retune);
                 try (GroupOffsets offsets = config.consumerGroup().isEmpty() ? null
-                        : new GroupOffsets(config.bootstrap(), config.topic(), config.consumerGroup(), metrics)) {
+                        : new GroupOffsets(config.bootstrap(), config.topic(), config.consumerGroup(), metrics);
+                     LagProbe lag = new LagProbe(config.bootstrap(), config.topic())) {
+                    retune.autoscaler().measureLagWith(lag);
                     Optional<Outcome> outcome;
                     do {
                         outcome = runSession(settings, loaded.radioCodes(), retune, offsets);
@@ -130,6 +133,7 @@ final class Supervisor {
         spark.streams().addListener(progress);
         spark.streams().addListener(barrier);
         spark.streams().addListener(retune.listener());
+        spark.streams().addListener(retune.autoscaler().listener());
         OperatorMetrics operators = OperatorMetrics.register(spark, config.operatorMetricsFile());
         try {
             String ui = spark.sparkContext().uiWebUrl().isDefined() ? spark.sparkContext().uiWebUrl().get() : null;
@@ -170,6 +174,7 @@ final class Supervisor {
             spark.streams().removeListener(progress);
             spark.streams().removeListener(barrier);
             spark.streams().removeListener(retune.listener());
+            spark.streams().removeListener(retune.autoscaler().listener());
             progress.close();
             spark.stop();
             if (operators != null) {

@@ -4,6 +4,7 @@ import io.sfcrime.common.tuning.JobQuery;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.spark.retune.status.RestartKind;
 
+import java.util.OptionalInt;
 import java.util.Set;
 
 /** What the reconciler can do to the running job; each method is one step of a plan. */
@@ -11,6 +12,14 @@ public interface Actions {
 
     /** Swaps the tuning every micro-batch reads. */
     void applyLive(Tuning tuning);
+
+    /**
+     * Executors registered with the driver now; empty when the master has none to scale (local mode). The
+     * autoscaler records its decisions only then.
+     */
+    default OptionalInt executors() {
+        return OptionalInt.empty();
+    }
 
     /** Sets the executor count; returns what happened, for the log and the status. */
     String setExecutors(int count);

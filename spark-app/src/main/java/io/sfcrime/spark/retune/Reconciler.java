@@ -4,6 +4,7 @@ import io.sfcrime.common.tuning.ApplyMode;
 import io.sfcrime.common.tuning.Tuning;
 import io.sfcrime.common.tuning.TuningKeys;
 import io.sfcrime.spark.retune.source.Observed;
+import io.sfcrime.spark.retune.status.Condition;
 import io.sfcrime.spark.retune.status.RestartKind;
 import io.sfcrime.spark.retune.status.StatusSink;
 import io.sfcrime.spark.retune.status.StatusTracker;
@@ -34,6 +35,7 @@ public final class Reconciler {
     private final Duration debounce;
     private final Consumer<Tuning> afterChange;
     private volatile Actions actions;
+    private volatile TuningChanges changes = (before, after, version) -> { };
     private Tuning applied;
     private String lastDigest;
     private Observed pending;
@@ -56,6 +58,15 @@ public final class Reconciler {
 
     public void bind(Actions actions) {
         this.actions = actions;
+    }
+
+    /** Told, on the job's thread, of each version applied (the autoscaler learns of manual executor counts). */
+    public interface TuningChanges {
+        void applied(Tuning before, Tuning after, String version);
+    }
+
+    public void onApplied(TuningChanges changes) {
+        this.changes = changes;
     }
 
     public synchronized Tuning applied() {
@@ -156,12 +167,37 @@ public final class Reconciler {
 
     /** Record applied: the tuning in force becomes the base of the next plan; the status gets it and the change. */
     private void recordApplied(Observed o, Plan plan, Applied result) {
+        Tuning before;
         synchronized (this) {
+            before = applied;
             applied = result.tuning();
         }
         status.applied(result.tuning().asStrings());
         if (!plan.steps().isEmpty()) {
             status.change(o.version(), result.done());
+        }
+        status.reconciled(o.version());
+        recordConditions(o, plan, result);
+        changes.applied(before, result.tuning(), o.version());
+    }
+
+    /** TuningApplied and TuningRejected for this version. */
+    private void recordConditions(Observed o, Plan plan, Applied result) {
+        String v = "version " + o.version() + ": ";
+        if (result.failure() != null) {
+            status.condition(Condition.Type.TUNING_APPLIED, false, "ApplyFailed", v + result.failure()
+                    + (result.done().isEmpty() ? "" : "; done before it: " + String.join("; ", result.done())));
+        } else if (!result.done().isEmpty()) {
+            status.condition(Condition.Type.TUNING_APPLIED, true, "Applied", v + String.join("; ", result.done()));
+        } else {
+            status.condition(Condition.Type.TUNING_APPLIED, true, "UpToDate", v + "nothing to change");
+        }
+        if (plan.rejected().isEmpty()) {
+            status.condition(Condition.Type.TUNING_REJECTED, false, "NoneRejected", v + "every key is valid");
+        } else {
+            status.condition(Condition.Type.TUNING_REJECTED, true,
+                    plan.rejected().containsKey(Planner.SOURCE_KEY) ? "SourceUnreadable" : "KeysRejected",
+                    v + String.join("; ", plan.rejected().values()));
         }
     }
 

@@ -2,10 +2,12 @@ package io.sfcrime.spark.retune;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sfcrime.common.tuning.Tuning;
+import io.sfcrime.spark.autoscale.Autoscaler;
 import io.sfcrime.spark.retune.source.ConfigMapTuningSource;
 import io.sfcrime.spark.retune.source.FileTuningSource;
 import io.sfcrime.spark.retune.source.Observed;
 import io.sfcrime.spark.retune.source.TuningSource;
+import io.sfcrime.spark.retune.status.Condition;
 import io.sfcrime.spark.retune.status.ConfigMapStatusSink;
 import io.sfcrime.spark.retune.status.FileStatusSink;
 import io.sfcrime.spark.retune.status.StatusListener;
@@ -38,6 +40,8 @@ public final class Retune implements AutoCloseable {
     private final boolean kubernetes;
     private final Reconciler reconciler;
     private final StatusListener listener;
+    private final Autoscaler autoscaler;
+    private volatile Actions actions;
     private boolean started;
 
     private Retune(TuningSource source, StatusSink sink, StatusTracker status, Tuning base, Observed current,
@@ -57,6 +61,14 @@ public final class Retune implements AutoCloseable {
         this.reconciler = new Reconciler(initial, current, status, sink, pins::existing, debounce,
                 pins::writeIfFresh);
         this.listener = new StatusListener(status, sink);
+        status.condition(Condition.Type.READY, false, "Starting", "waiting for the counts query's first batch");
+        status.condition(Condition.Type.TUNING_APPLIED, true, "AppliedAtStart", "the driver started with version "
+                + (current == null ? "(defaults)" : current.version()));
+        status.condition(Condition.Type.TUNING_REJECTED, !initialRejected.isEmpty(),
+                initialRejected.isEmpty() ? "NoneRejected" : "KeysRejected", initialRejected.isEmpty()
+                        ? "every key is valid" : "at start: " + String.join("; ", initialRejected.values()));
+        this.autoscaler = new Autoscaler(status, sink, reconciler::applied, System::currentTimeMillis);
+        reconciler.onApplied(autoscaler::tuningApplied);
     }
 
     /**
@@ -121,6 +133,8 @@ public final class Retune implements AutoCloseable {
      */
     public synchronized void start(Actions actions) {
         reconciler.bind(actions);
+        this.actions = actions;
+        autoscaler.sessionStarted(reconciler.applied());
         if (started) {
             return;
         }
@@ -145,9 +159,16 @@ public final class Retune implements AutoCloseable {
         status.lateRows(batchId, rows, advice);
     }
 
-    /** Called by the job's main loop: applies a pending change. */
+    /** The executor autoscaler: its listener goes on each session, its lag source is set by the job. */
+    public Autoscaler autoscaler() {
+        return autoscaler;
+    }
+
+    /** Called by the job's main loop: applies a pending change, then judges the last batch for the autoscaler. */
     public boolean tick() throws Exception {
-        return reconciler.tick();
+        boolean changed = reconciler.tick();
+        autoscaler.tick(actions);
+        return changed;
     }
 
     @Override
@@ -155,6 +176,7 @@ public final class Retune implements AutoCloseable {
         if (source != null) {
             source.close();
         }
+        status.stopping("the driver is stopping");
         sink.write(status.snapshot(), true);
         sink.close();
     }

@@ -14,6 +14,7 @@ import scala.collection.JavaConverters;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -44,6 +45,15 @@ public final class SparkActions implements Actions {
     @Override
     public void applyLive(Tuning tuning) {
         settings.update(tuning);
+    }
+
+    @Override
+    public OptionalInt executors() {
+        SparkContext sc = spark.sparkContext();
+        if (!(sc.schedulerBackend() instanceof ExecutorAllocationClient)) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of(sc.getExecutorIds().size());
     }
 
     /**

@@ -47,7 +47,18 @@ class PlannerTest {
             Map.entry("validation.minEventTime", ApplyMode.QUERY_RESTART),
             Map.entry("validation.maxFutureSkew", ApplyMode.QUERY_RESTART),
             Map.entry("tuning.undeclaredSparkKeys", ApplyMode.LIVE),
-            Map.entry("console.topN", ApplyMode.LIVE));
+            Map.entry("console.topN", ApplyMode.LIVE),
+            Map.entry("autoscale.enabled", ApplyMode.LIVE),
+            Map.entry("autoscale.mode", ApplyMode.LIVE),
+            Map.entry("autoscale.minExecutors", ApplyMode.LIVE),
+            Map.entry("autoscale.maxExecutors", ApplyMode.LIVE),
+            Map.entry("autoscale.targetCatchUpTime", ApplyMode.LIVE),
+            Map.entry("autoscale.targetUtilization", ApplyMode.LIVE),
+            Map.entry("autoscale.lagGrowthBatches", ApplyMode.LIVE),
+            Map.entry("autoscale.lagThreshold", ApplyMode.LIVE),
+            Map.entry("autoscale.metricsWindow", ApplyMode.LIVE),
+            Map.entry("autoscale.scaleUpCooldown", ApplyMode.LIVE),
+            Map.entry("autoscale.scaleDownCooldown", ApplyMode.LIVE));
     /** The keys an existing checkpoint fixes: a change to one of them is refused, written out likewise. */
     static final Set<String> REFUSED_UNDER_A_CHECKPOINT = Set.of("spark.sql.shuffle.partitions",
             "query.windowDuration", "query.dedupe", "query.preAggregate");
@@ -70,7 +81,8 @@ class PlannerTest {
             case LONG -> (Long) s.defaultValue() + 7;
             case BOOLEAN -> !(Boolean) s.defaultValue();
             case DURATION -> "42 minutes";
-            case STRING -> s == TuningKeys.STARTING_OFFSETS ? "latest" : s == TuningKeys.MIN_EVENT_TIME ? "2000-01-01"
+            case STRING -> s == TuningKeys.STARTING_OFFSETS ? "latest" : s == TuningKeys.AUTOSCALE_MODE ? "recommend"
+                    : s == TuningKeys.MIN_EVENT_TIME ? "2000-01-01"
                     : s == TuningKeys.UNDECLARED_SPARK_KEYS ? "spark.example.ownKey"
                     : s == TuningKeys.CHECKPOINT_FILE_MANAGER
                     ? "org.apache.spark.sql.execution.streaming.FileContextBasedCheckpointFileManager" : "3g";

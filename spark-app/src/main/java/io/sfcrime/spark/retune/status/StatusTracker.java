@@ -43,6 +43,9 @@ public final class StatusTracker {
     }
     private String ui;
     private TuningStatus.LateRows lateRows;
+    private String observedGeneration;
+    private final Conditions conditions;
+    private AutoscalerStatus autoscaler;
 
     /** @param source {@code file:/path}, {@code configmap:namespace/name} or {@code defaults} */
     public StatusTracker(String source) {
@@ -53,6 +56,7 @@ public final class StatusTracker {
     public StatusTracker(String source, Clock clock) {
         this.source = source;
         this.clock = clock;
+        this.conditions = new Conditions(clock);
     }
 
     public synchronized void countInto(Counts counts) {
@@ -93,10 +97,39 @@ public final class StatusTracker {
         counts.applied(steps.size());
     }
 
+    /** The version was reconciled to the end (applied, rejected or failed): the status's observed_generation. */
+    public synchronized void reconciled(String version) {
+        this.observedGeneration = version;
+    }
+
+    /** Sets a condition; its lastTransitionTime moves only when {@code status} differs from the one before. */
+    public synchronized void condition(Condition.Type type, boolean status, String reason, String message) {
+        conditions.set(type, status, reason, message);
+    }
+
+    /** As {@link #condition(Condition.Type, boolean, String, String)}, for Unknown. */
+    public synchronized void conditionUnknown(Condition.Type type, String reason, String message) {
+        conditions.set(type, Condition.UNKNOWN, reason, message);
+    }
+
+    public synchronized void autoscaler(AutoscalerStatus status) {
+        this.autoscaler = status;
+    }
+
+    public synchronized AutoscalerStatus autoscaler() {
+        return autoscaler;
+    }
+
     public synchronized void progress(long batchId, double processedRowsPerSecond, long numInputRows) {
         lastProgress = new TuningStatus.LastProgress(batchId,
                 Double.isFinite(processedRowsPerSecond) ? processedRowsPerSecond : 0.0, numInputRows,
                 clock.instant().toString());
+        conditions.set(Condition.Type.READY, true, "QueryRunning", "the counts query completed batch " + batchId);
+    }
+
+    /** The job is stopping (or stopped): no longer Ready. */
+    public synchronized void stopping(String why) {
+        conditions.set(Condition.Type.READY, false, "Stopped", why);
     }
 
     /** The Spark UI's address as bound (Spark moves to the next port when the asked one is taken). */
@@ -112,7 +145,7 @@ public final class StatusTracker {
 
     public synchronized TuningStatus snapshot() {
         return new TuningStatus(source, observedVersion, source.startsWith("configmap:") ? observedVersion : null,
-                applied, rejected, restarts.query(), restarts, lastChange, lastProgress, ui, lateRows,
-                clock.instant().toString());
+                observedGeneration, conditions.list(), applied, rejected, restarts.query(), restarts, lastChange,
+                lastProgress, ui, lateRows, autoscaler, clock.instant().toString());
     }
 }

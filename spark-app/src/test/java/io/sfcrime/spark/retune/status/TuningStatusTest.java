@@ -27,6 +27,14 @@ class TuningStatusTest {
         s.change("12345", List.of("QUERY_RESTART: source.maxOffsetsPerTrigger 1000 -> 20000 (queries "
                 + "calls-dead-letter, calls-counts): restarted calls-dead-letter, calls-counts"));
         s.progress(16, 143.0, 1000);
+        s.reconciled("12345");
+        s.condition(Condition.Type.TUNING_APPLIED, true, "Applied", "version 12345: QUERY_RESTART: ...");
+        s.condition(Condition.Type.TUNING_REJECTED, true, "KeysRejected", "version 12345: unknown key 'a.b'");
+        s.condition(Condition.Type.LAGGING, false, "CaughtUp", "0 offsets behind latest after batch 16");
+        s.autoscaler(new AutoscalerStatus(true, "act", "Scaling", 3, 3, null, 1, 8, 1, 0, 0,
+                "batch 16: hold 3: lag within autoscale.lagThreshold",
+                new AutoscalerStatus.LastDecision("2026-12-02T06:40:00Z", 9, "UP", 2, 3, true, "lag grew", 950.0,
+                        400.0, 1200.0, 1.19, 52000)));
         return s;
     }
 
@@ -37,6 +45,44 @@ class TuningStatusTest {
                   "source" : "configmap:sf-crime/sfcs-tuning",
                   "observed_version" : "12345",
                   "observed_resource_version" : "12345",
+                  "observed_generation" : "12345",
+                  "conditions" : [ {
+                    "type" : "Ready",
+                    "status" : "True",
+                    "reason" : "QueryRunning",
+                    "message" : "the counts query completed batch 16",
+                    "lastTransitionTime" : "2026-12-02T06:42:30Z"
+                  }, {
+                    "type" : "Progressing",
+                    "status" : "Unknown",
+                    "reason" : "NotObservedYet",
+                    "message" : "nothing has reported on this yet",
+                    "lastTransitionTime" : "2026-12-02T06:42:30Z"
+                  }, {
+                    "type" : "Lagging",
+                    "status" : "False",
+                    "reason" : "CaughtUp",
+                    "message" : "0 offsets behind latest after batch 16",
+                    "lastTransitionTime" : "2026-12-02T06:42:30Z"
+                  }, {
+                    "type" : "TuningApplied",
+                    "status" : "True",
+                    "reason" : "Applied",
+                    "message" : "version 12345: QUERY_RESTART: ...",
+                    "lastTransitionTime" : "2026-12-02T06:42:30Z"
+                  }, {
+                    "type" : "TuningRejected",
+                    "status" : "True",
+                    "reason" : "KeysRejected",
+                    "message" : "version 12345: unknown key 'a.b'",
+                    "lastTransitionTime" : "2026-12-02T06:42:30Z"
+                  }, {
+                    "type" : "AutoscalerActive",
+                    "status" : "Unknown",
+                    "reason" : "NotObservedYet",
+                    "message" : "nothing has reported on this yet",
+                    "lastTransitionTime" : "2026-12-02T06:42:30Z"
+                  } ],
                   "applied" : {
                     "console.topN" : "0",
                     "source.maxOffsetsPerTrigger" : "20000",
@@ -64,6 +110,33 @@ class TuningStatusTest {
                     "num_input_rows" : 1000,
                     "at" : "2026-12-02T06:42:30Z"
                   },
+                  "autoscaler" : {
+                    "enabled" : true,
+                    "mode" : "act",
+                    "state" : "Scaling",
+                    "target_executors" : 3,
+                    "running_executors" : 3,
+                    "min_executors" : 1,
+                    "max_executors" : 8,
+                    "scaled_up" : 1,
+                    "scaled_down" : 0,
+                    "recommended" : 0,
+                    "last_batch" : "batch 16: hold 3: lag within autoscale.lagThreshold",
+                    "last_decision" : {
+                      "at" : "2026-12-02T06:40:00Z",
+                      "batch_id" : 9,
+                      "action" : "UP",
+                      "from" : 2,
+                      "to" : 3,
+                      "applied" : true,
+                      "reason" : "lag grew",
+                      "input_rows_per_second" : 950.0,
+                      "rows_per_second_per_slot" : 400.0,
+                      "needed_rows_per_second" : 1200.0,
+                      "utilization" : 1.19,
+                      "lag" : 52000
+                    }
+                  },
                   "updated_at" : "2026-12-02T06:42:30Z"
                 }""");
     }
@@ -76,6 +149,44 @@ class TuningStatusTest {
                 {
                   "source" : "defaults",
                   "observed_version" : null,
+                  "observed_generation" : null,
+                  "conditions" : [ {
+                    "type" : "Ready",
+                    "status" : "Unknown",
+                    "reason" : "NotObservedYet",
+                    "message" : "nothing has reported on this yet",
+                    "lastTransitionTime" : "2026-12-02T06:42:30Z"
+                  }, {
+                    "type" : "Progressing",
+                    "status" : "Unknown",
+                    "reason" : "NotObservedYet",
+                    "message" : "nothing has reported on this yet",
+                    "lastTransitionTime" : "2026-12-02T06:42:30Z"
+                  }, {
+                    "type" : "Lagging",
+                    "status" : "Unknown",
+                    "reason" : "NotObservedYet",
+                    "message" : "nothing has reported on this yet",
+                    "lastTransitionTime" : "2026-12-02T06:42:30Z"
+                  }, {
+                    "type" : "TuningApplied",
+                    "status" : "Unknown",
+                    "reason" : "NotObservedYet",
+                    "message" : "nothing has reported on this yet",
+                    "lastTransitionTime" : "2026-12-02T06:42:30Z"
+                  }, {
+                    "type" : "TuningRejected",
+                    "status" : "Unknown",
+                    "reason" : "NotObservedYet",
+                    "message" : "nothing has reported on this yet",
+                    "lastTransitionTime" : "2026-12-02T06:42:30Z"
+                  }, {
+                    "type" : "AutoscalerActive",
+                    "status" : "Unknown",
+                    "reason" : "NotObservedYet",
+                    "message" : "nothing has reported on this yet",
+                    "lastTransitionTime" : "2026-12-02T06:42:30Z"
+                  } ],
                   "applied" : {
                     "console.topN" : "20"
                   },
@@ -88,6 +199,7 @@ class TuningStatusTest {
                   },
                   "last_change" : null,
                   "last_progress" : null,
+                  "autoscaler" : null,
                   "updated_at" : "2026-12-02T06:42:30Z"
                 }""");
         // A batch without a rate (no rows yet) is shown as 0.0, never as NaN, which is not JSON.
@@ -102,18 +214,39 @@ class TuningStatusTest {
         assertThat(data).containsExactly(
                 Map.entry("applied", "{\"console.topN\":\"0\",\"source.maxOffsetsPerTrigger\":\"20000\","
                         + "\"spark.sql.shuffle.partitions\":\"1\"}"),
+                Map.entry("autoscaler", "{\"enabled\":true,\"mode\":\"act\",\"state\":\"Scaling\","
+                        + "\"target_executors\":3,\"running_executors\":3,\"min_executors\":1,\"max_executors\":8,"
+                        + "\"scaled_up\":1,\"scaled_down\":0,\"recommended\":0,\"last_batch\":\"batch 16: hold 3: lag "
+                        + "within autoscale.lagThreshold\",\"last_decision\":{\"at\":\"2026-12-02T06:40:00Z\","
+                        + "\"batch_id\":9,\"action\":\"UP\",\"from\":2,\"to\":3,\"applied\":true,\"reason\":"
+                        + "\"lag grew\",\"input_rows_per_second\":950.0,\"rows_per_second_per_slot\":400.0,"
+                        + "\"needed_rows_per_second\":1200.0,\"utilization\":1.19,\"lag\":52000}}"),
+                // Each condition's status under a key of its own, for kubectl wait --for=jsonpath='{.data.ready}'=True.
+                Map.entry("autoscalerActive", "Unknown"),
+                Map.entry("conditions", "[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"QueryRunning\",\"message\":\"the counts query completed batch 16\",\"lastTransitionTime\":\"2026-12-02T06:42:30Z\"},"
+                        + "{\"type\":\"Progressing\",\"status\":\"Unknown\",\"reason\":\"NotObservedYet\",\"message\":\"nothing has reported on this yet\",\"lastTransitionTime\":\"2026-12-02T06:42:30Z\"},"
+                        + "{\"type\":\"Lagging\",\"status\":\"False\",\"reason\":\"CaughtUp\",\"message\":\"0 offsets behind latest after batch 16\",\"lastTransitionTime\":\"2026-12-02T06:42:30Z\"},"
+                        + "{\"type\":\"TuningApplied\",\"status\":\"True\",\"reason\":\"Applied\",\"message\":\"version 12345: QUERY_RESTART: ...\",\"lastTransitionTime\":\"2026-12-02T06:42:30Z\"},"
+                        + "{\"type\":\"TuningRejected\",\"status\":\"True\",\"reason\":\"KeysRejected\",\"message\":\"version 12345: unknown key 'a.b'\",\"lastTransitionTime\":\"2026-12-02T06:42:30Z\"},"
+                        + "{\"type\":\"AutoscalerActive\",\"status\":\"Unknown\",\"reason\":\"NotObservedYet\",\"message\":\"nothing has reported on this yet\",\"lastTransitionTime\":\"2026-12-02T06:42:30Z\"}]"),
+                Map.entry("lagging", "False"),
                 Map.entry("last_change", "{\"at\":\"2026-12-02T06:42:30Z\",\"version\":\"12345\",\"steps\":["
                         + "\"QUERY_RESTART: source.maxOffsetsPerTrigger 1000 -> 20000 (queries calls-dead-letter, "
                         + "calls-counts): restarted calls-dead-letter, calls-counts\"]}"),
                 Map.entry("last_progress", "{\"batch_id\":16,\"processed_rows_per_second\":143.0,"
                         + "\"num_input_rows\":1000,\"at\":\"2026-12-02T06:42:30Z\"}"),
+                Map.entry("observed_generation", "12345"),
                 Map.entry("observed_resource_version", "12345"),
                 Map.entry("observed_version", "12345"),
+                Map.entry("progressing", "Unknown"),
                 Map.entry("query_restarts", "1"),
+                Map.entry("ready", "True"),
                 Map.entry("rejected", "{\"a.b\":\"unknown key 'a.b'\",\"spark.sql.shuffle.partitions\":"
                         + "\"spark.sql.shuffle.partitions: fixed by the checkpoint\"}"),
                 Map.entry("restarts", "{\"query\":1,\"session\":0,\"driver\":0}"),
                 Map.entry("source", "configmap:sf-crime/sfcs-tuning"),
+                Map.entry("tuningApplied", "True"),
+                Map.entry("tuningRejected", "True"),
                 Map.entry("updated_at", "2026-12-02T06:42:30Z"));
         assertThat(TuningStatus.fromConfigMapData(data)).isEqualTo(status);
 

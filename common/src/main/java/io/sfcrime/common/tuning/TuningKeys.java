@@ -199,8 +199,9 @@ public final class TuningKeys {
     public static final Setting AUTOSCALE_LAG_THRESHOLD = Setting.builder("autoscale.lagThreshold")
             .type(SettingType.LONG).defaultValue(1_000L)
             .applyMode(ApplyMode.LIVE).affectsAllQueries()
-            .doc("Offsets behind latest (all partitions) at or below which the job counts as caught up: the "
-                    + "Lagging condition is False and a scale-down may happen.")
+            .doc("Offsets (all partitions) a batch may leave for later and the job still counts as caught up "
+                    + "(Lagging False, scale-down allowed); also the noise floor of a growing lag, which must add "
+                    + "more than this over autoscale.lagGrowthBatches batches to scale up.")
             .check(atLeast(0))
             .build();
     public static final Setting AUTOSCALE_METRICS_WINDOW = Setting.builder("autoscale.metricsWindow")

@@ -142,9 +142,9 @@ public final class Autoscaler {
         BatchSample s = new BatchSample(r.batchId(), now, r.rows(), r.batchMillis(),
                 t.getDuration(TuningKeys.TRIGGER_INTERVAL).toMillis(), lag, r.sparkBacklog(), partitions,
                 running.orElse(target), t.getInt(TuningKeys.EXECUTOR_CORES));
-        streamConditions(s, cfg);
         if (!t.getBoolean(TuningKeys.AUTOSCALE_ENABLED)) {
             policy.observe(s, cfg);
+            streamConditions(s, cfg);
             lastBatch = null;
             record(t, running);
             sink.write(status.snapshot(), false);
@@ -156,6 +156,7 @@ public final class Autoscaler {
                     + "would do and changes nothing");
         }
         Decision d = policy.decide(s, cfg, new ScalingPolicy.Context(target, recordOnly(t, running)));
+        streamConditions(s, cfg);
         lastBatch = "batch " + d.batchId() + ": " + d.describe();
         LOG.info("autoscale {}", lastBatch);
         if (d.changes()) {
@@ -217,11 +218,15 @@ public final class Autoscaler {
         } else {
             status.condition(Condition.Type.PROGRESSING, true, "NoNewInput", "up to date; no new input");
         }
-        if (s.lag() < 0) {
+        if (s.lag() < 0 && s.backlog() < 0) {
             status.conditionUnknown(Condition.Type.LAGGING, "NotMeasured", "the lag could not be measured");
-        } else if (s.lag() > cfg.lagThreshold()) {
-            status.condition(Condition.Type.LAGGING, true, "Behind", s.lag() + " offsets behind latest after batch "
-                    + s.batchId() + " (autoscale.lagThreshold " + cfg.lagThreshold() + ")");
+        } else if (s.behind() > cfg.lagThreshold()) {
+            status.condition(Condition.Type.LAGGING, true, "Behind", "batch " + s.batchId() + " left " + s.behind()
+                    + " offsets for later (autoscale.lagThreshold " + cfg.lagThreshold() + "); " + s.lag()
+                    + " behind latest after it");
+        } else if (policy.lagGrowing(cfg)) {
+            status.condition(Condition.Type.LAGGING, true, "LagGrowing", "offsets behind latest grew for "
+                    + cfg.growthBatches() + " batches to " + s.lag() + " after batch " + s.batchId());
         } else {
             status.condition(Condition.Type.LAGGING, false, "CaughtUp", s.lag() + " offsets behind latest after "
                     + "batch " + s.batchId() + " (autoscale.lagThreshold " + cfg.lagThreshold() + ")");

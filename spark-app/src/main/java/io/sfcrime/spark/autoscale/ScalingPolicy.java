@@ -17,8 +17,8 @@ import java.util.Locale;
  *   <li>Bounds first: a count outside [autoscale.minExecutors, upper bound] is brought inside at once. The upper
  *   bound is autoscale.maxExecutors, or fewer when the input partitions leave cores idle (never more executor cores
  *   than input partitions); when that is below the minimum, the minimum wins.</li>
- *   <li>Up only when the lag grew in each of the last autoscale.lagGrowthBatches batches and is above
- *   autoscale.lagThreshold, and autoscale.scaleUpCooldown has passed since the last change: to the executors that
+ *   <li>Up only when the lag grew in each of the last autoscale.lagGrowthBatches batches, by more than
+ *   autoscale.lagThreshold in all, and is above it, and autoscale.scaleUpCooldown has passed since the last change: to the executors that
  *   carry the input rate plus the backlog over autoscale.targetCatchUpTime at autoscale.targetUtilization, and at
  *   least one more (the lag says the count in force is not enough, whatever the rates say).</li>
  *   <li>Down only when every batch of the metrics window left at most autoscale.lagThreshold behind, the window's
@@ -111,7 +111,8 @@ public final class ScalingPolicy {
                         + seconds(cfg.upCooldown().toMillis() - sinceChange) + " left", n);
             }
             return change(s, ctx, Decision.Action.UP, target, "lag grew for " + cfg.growthBatches()
-                    + " batches to " + s.lag() + " (above autoscale.lagThreshold " + cfg.lagThreshold() + ")", n);
+                    + " batches to " + s.lag() + " (by more than autoscale.lagThreshold " + cfg.lagThreshold() + ")",
+                    n);
         }
         if (caughtUpThroughWindow(cfg)) {
             int down = Math.max(cfg.min(), Math.min(upper, executorsFor(Math.max(n.peakInputRate(), n.inputRate()),
@@ -210,8 +211,11 @@ public final class ScalingPolicy {
         return java.util.OptionalDouble.of(s.rows() / (s.batchMillis() / 1000.0) / s.slots());
     }
 
-    /** The lag rose in each of the last {@code growthBatches} batches and ends above the threshold. */
-    private boolean lagGrowing(Settings cfg) {
+    /**
+     * The lag rose in each of the last {@code growthBatches} batches, by more than the threshold in all, and ends
+     * above it: the threshold is also the noise floor, so a lag that wobbles around a steady level is no trend.
+     */
+    public boolean lagGrowing(Settings cfg) {
         if (history.size() < cfg.growthBatches() + 1) {
             return false;
         }
@@ -222,7 +226,8 @@ public final class ScalingPolicy {
                 return false;
             }
         }
-        return w.get(w.size() - 1).lag() > cfg.lagThreshold();
+        long last = w.get(w.size() - 1).lag();
+        return last > cfg.lagThreshold() && last - w.get(from).lag() > cfg.lagThreshold();
     }
 
     /** Every batch of a history that spans the whole metrics window left at most the threshold behind. */

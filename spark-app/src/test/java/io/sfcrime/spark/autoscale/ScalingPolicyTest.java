@@ -135,7 +135,9 @@ class ScalingPolicyTest {
         // A rate that keeps rising for 10 minutes (to 16,000 rows/s), then drops: each scale-up waits for the
         // cooldown before the next, and the scale-down waits for its own after the last change.
         SimulatedStream s = stream(t -> t < 600 ? 1_000 + 25 * t : 500, 16, 1, 1, 0);
-        ScalingPolicy.Settings cfg = settings("autoscale.maxExecutors", 16, "autoscale.targetCatchUpTime", "1 hour");
+        // The lag regrows a minute or so after each scale-up; a 3-minute cooldown is what spaces them here.
+        ScalingPolicy.Settings cfg = settings("autoscale.maxExecutors", 16, "autoscale.targetCatchUpTime", "1 hour",
+                "autoscale.scaleUpCooldown", "3 minutes");
         s.runUntil(new ScalingPolicy(), cfg, 2_000, null);
         List<Decision> changes = s.changes();
         assertThat(changes).hasSizeGreaterThanOrEqualTo(2);
@@ -143,7 +145,7 @@ class ScalingPolicyTest {
             Decision before = changes.get(i - 1);
             Decision next = changes.get(i);
             double gap = s.secondsAt(next) - s.secondsAt(before);
-            double cooldown = next.action() == Decision.Action.UP ? 60 : 300;
+            double cooldown = next.action() == Decision.Action.UP ? 180 : 300;
             assertThat(gap).as("%s then %s", before.describe(), next.describe()).isGreaterThanOrEqualTo(cooldown);
         }
         assertThat(s.decisions).anySatisfy(d -> assertThat(d.reason()).contains("cooldown"));

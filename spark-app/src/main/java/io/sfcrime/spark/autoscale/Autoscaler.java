@@ -118,6 +118,14 @@ public final class Autoscaler {
         record(after, OptionalInt.empty());
     }
 
+    /** A batch (or an idle report) of the counts query, judged at the next tick; a newer one replaces it. */
+    void offer(Report r) {
+        synchronized (this) {
+            last = r;
+        }
+        pending.set(r);
+    }
+
     /** On the job's main loop: judges the batch reported since the last tick, if any. True if one was judged. */
     public boolean tick(Actions actions) {
         Report r = pending.getAndSet(null);
@@ -309,10 +317,9 @@ public final class Autoscaler {
             }
             Report r = new Report(p.batchId(), p.numInputRows(), took == null ? 0 : took, source.endOffset(), backlog);
             synchronized (Autoscaler.this) {
-                last = r;
                 countsId = p.id();
             }
-            pending.set(r);
+            offer(r);
         }
 
         /** No new data: a batch-less sample, so that time passes for the cooldowns and the window. */

@@ -38,6 +38,7 @@ public final class Reconciler {
     private volatile TuningChanges changes = (before, after, version) -> { };
     private Tuning applied;
     private String lastDigest;
+    private String reconciledVersion;
     private Observed pending;
     private long pendingSince;
 
@@ -79,6 +80,12 @@ public final class Reconciler {
             return;
         }
         if (pending == null && o.digest().equals(lastDigest)) {
+            // Same content under a new version (a label edit, a resync): nothing to do, and that is reconciled too.
+            if (o.version() != null && !o.version().equals(reconciledVersion)) {
+                reconciledVersion = o.version();
+                status.reconciled(o.version());
+                sink.write(status.snapshot(), false);
+            }
             return;
         }
         pending = o;
@@ -177,6 +184,9 @@ public final class Reconciler {
             status.change(o.version(), result.done());
         }
         status.reconciled(o.version());
+        synchronized (this) {
+            reconciledVersion = o.version();
+        }
         recordConditions(o, plan, result);
         changes.applied(before, result.tuning(), o.version());
     }

@@ -73,6 +73,17 @@ class AutoscalerEventsTest {
                 return edited.equals(data(ns).get("observed_generation"));
             });
             assertThat(data(ns)).containsEntry("autoscalerActive", "True");
+            // A label edit is a new resourceVersion with the same data: reconciled as nothing to do.
+            client.configMaps().inNamespace(ns).withName(name).edit(cm -> {
+                cm.getMetadata().getLabels().put("example.org/touched", "yes");
+                return cm;
+            });
+            String touched = client.configMaps().inNamespace(ns).withName(name).get().getMetadata().getResourceVersion();
+            assertThat(touched).isNotEqualTo(edited);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                retune.tick();
+                return touched.equals(data(ns).get("observed_generation"));
+            });
 
             Autoscaler autoscaler = retune.autoscaler();
             long[] lag = {0};

@@ -84,9 +84,25 @@ public final class Autoscaler {
         return listener;
     }
 
-    /** A new SparkSession starts with the tuning's executor count. */
-    public synchronized void sessionStarted(Tuning t) {
+    /**
+     * A new SparkSession starts with the tuning's executor count (or the manual one). Without executors to scale
+     * (local mode) that is said once, here, and the status says it from the start.
+     */
+    public synchronized void sessionStarted(Tuning t, Actions actions) {
         target = manual != null ? manual : t.getInt(TuningKeys.EXECUTOR_INSTANCES);
+        OptionalInt running = actions.executors();
+        if (running.isEmpty() && t.getBoolean(TuningKeys.AUTOSCALE_ENABLED)) {
+            saidLocal();
+        }
+        record(t, running);
+    }
+
+    private void saidLocal() {
+        if (!localSaid) {
+            localSaid = true;
+            LOG.warn("autoscale: the master has no executors to scale (local mode); the autoscaler records what it "
+                    + "would do and changes nothing");
+        }
     }
 
     /**
@@ -158,10 +174,8 @@ public final class Autoscaler {
             sink.write(status.snapshot(), false);
             return;
         }
-        if (running.isEmpty() && !localSaid) {
-            localSaid = true;
-            LOG.warn("autoscale: the master has no executors to scale (local mode); the autoscaler records what it "
-                    + "would do and changes nothing");
+        if (running.isEmpty()) {
+            saidLocal();
         }
         Decision d = policy.decide(s, cfg, new ScalingPolicy.Context(target, recordOnly(t, running)));
         streamConditions(s, cfg);

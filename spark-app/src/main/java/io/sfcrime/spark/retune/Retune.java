@@ -134,7 +134,7 @@ public final class Retune implements AutoCloseable {
     public synchronized void start(Actions actions) {
         reconciler.bind(actions);
         this.actions = actions;
-        autoscaler.sessionStarted(reconciler.applied());
+        autoscaler.sessionStarted(reconciler.applied(), actions);
         if (started) {
             return;
         }

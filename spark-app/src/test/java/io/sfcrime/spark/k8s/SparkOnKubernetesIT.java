@@ -120,7 +120,10 @@ class SparkOnKubernetesIT {
 
             // Live retune: a higher count in the ConfigMap becomes extra executor pods, without a restart.
             RuntimeSettings settings = new RuntimeSettings(tuning);
-            retune.start(new SparkActions(spark, null, settings, true, new AtomicReference<>()));
+            SparkActions actions = new SparkActions(spark, null, settings, true, new AtomicReference<>());
+            // Spark's Kubernetes backend takes executor requests: the autoscaler may act here (not in local mode).
+            assertThat(actions.executors()).isPresent();
+            retune.start(actions);
             int raised = instances + 2;
             client.configMaps().inNamespace(ns).withName(tuningMap.getMetadata().getName()).edit(cm -> {
                 cm.getData().put(TuningKeys.EXECUTOR_INSTANCES.name(), String.valueOf(raised));

@@ -103,6 +103,21 @@ class RetuneIT {
             await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200)).failFast(app::isDone)
                     .until(() -> countsBatches(progress).values().stream().mapToLong(Long::longValue).sum() >= RECORDS);
 
+            // The conditions and the autoscaler, from the real batches: the lag is measured against the topic after
+            // each batch and is back under the threshold once drained; local mode is said, nothing is scaled.
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).failFast(app::isDone)
+                    .until(() -> "False".equals(condition(read(status), "Lagging").path("status").asText()));
+            JsonNode drained = read(status);
+            assertThat(condition(drained, "Ready").path("status").asText()).isEqualTo("True");
+            assertThat(condition(drained, "Progressing").path("status").asText()).isEqualTo("True");
+            assertThat(condition(drained, "TuningApplied").path("reason").asText()).isEqualTo("Applied");
+            assertThat(condition(drained, "TuningRejected").path("status").asText()).isEqualTo("False");
+            assertThat(condition(drained, "AutoscalerActive").path("reason").asText()).isEqualTo("NoExecutors");
+            assertThat(drained.path("autoscaler").path("state").asText()).isEqualTo("NoExecutors");
+            assertThat(drained.path("autoscaler").path("running_executors").isNull()).isTrue();
+            assertThat(drained.path("autoscaler").path("scaled_up").asLong()).isZero();
+            assertThat(drained.path("autoscaler").path("last_batch").asText()).startsWith("batch ");
+
             // 4. A checkpoint-fixed key: refused in the status, and the query keeps counting new records.
             writeAtomically(tuning, tuningYaml(20_000, "20 hours", 8));
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).failFast(app::isDone)
@@ -112,6 +127,7 @@ class RetuneIT {
                     .contains("fixed by the checkpoint").contains("new --checkpoint");
             assertThat(refused.get("applied").get("spark.sql.shuffle.partitions").asText()).isEqualTo("2");
             assertThat(refused.get("query_restarts").asLong()).isEqualTo(1);
+            assertThat(condition(refused, "TuningRejected").path("reason").asText()).isEqualTo("KeysRejected");
             load(values.subList(RECORDS, RECORDS + EXTRA));
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).failFast(app::isDone)
                     .until(() -> countsBatches(progress).values().stream().mapToLong(Long::longValue).sum()
@@ -196,7 +212,18 @@ class RetuneIT {
         return "spark.sql.shuffle.partitions: " + shufflePartitions + "\n"
                 + "source.maxOffsetsPerTrigger: " + maxOffsets + "\n"
                 + "query.watermarkDelay: \"" + watermark + "\"\n"
-                + "console.topN: 0\n";
+                + "console.topN: 0\n"
+                // On local[2] the autoscaler has no executors to scale: it measures and records only.
+                + "autoscale.enabled: true\n";
+    }
+
+    private static JsonNode condition(JsonNode status, String type) {
+        for (JsonNode c : status.path("conditions")) {
+            if (type.equals(c.path("type").asText())) {
+                return c;
+            }
+        }
+        return Json.MAPPER.createObjectNode();
     }
 
     private static void writeAtomically(Path file, String text) throws Exception {

@@ -173,4 +173,31 @@ class TuningTest {
         assertThat(SettingType.parseDuration("5 min")).isEqualTo(Duration.ofMinutes(5));
         assertThatThrownBy(() -> SettingType.parseDuration("soon")).hasMessageContaining("not a duration");
     }
+
+    @Test
+    void theAutoscalerBoundsMustNotCross() {
+        InvalidTuningException e = catchThrowableOfType(() -> Tuning.fromMap(Map.of("autoscale.minExecutors", 5,
+                "autoscale.maxExecutors", 3)), InvalidTuningException.class);
+        assertThat(e.rejected()).containsOnlyKeys("autoscale.minExecutors", "autoscale.maxExecutors");
+        assertThat(e.getMessage()).contains("autoscale.minExecutors 5 is more than autoscale.maxExecutors 3");
+
+        // Live: both keep the values they had, which did not cross.
+        Tuning previous = Tuning.fromMap(Map.of("autoscale.minExecutors", 2, "autoscale.maxExecutors", 6));
+        Tuning.Validation v = Tuning.validate(Map.of("autoscale.minExecutors", 2, "autoscale.maxExecutors", 1),
+                previous);
+        assertThat(v.rejected()).containsOnlyKeys("autoscale.minExecutors", "autoscale.maxExecutors");
+        assertThat(v.tuning().getInt(TuningKeys.AUTOSCALE_MIN_EXECUTORS)).isEqualTo(2);
+        assertThat(v.tuning().getInt(TuningKeys.AUTOSCALE_MAX_EXECUTORS)).isEqualTo(6);
+
+        assertThat(Tuning.fromMap(Map.of("autoscale.minExecutors", 4, "autoscale.maxExecutors", 4))
+                .getInt(TuningKeys.AUTOSCALE_MAX_EXECUTORS)).isEqualTo(4);
+        assertThat(catchThrowableOfType(() -> Tuning.fromMap(Map.of("autoscale.minExecutors", 0)),
+                InvalidTuningException.class).rejected()).containsOnlyKeys("autoscale.minExecutors");
+        assertThat(catchThrowableOfType(() -> Tuning.fromMap(Map.of("autoscale.targetUtilization", 101)),
+                InvalidTuningException.class).getMessage()).contains("must be from 10 to 100, got 101");
+        assertThat(catchThrowableOfType(() -> Tuning.fromMap(Map.of("autoscale.targetCatchUpTime", "0")),
+                InvalidTuningException.class).getMessage()).contains("autoscale.targetCatchUpTime: must be longer than 0");
+        assertThat(catchThrowableOfType(() -> Tuning.fromMap(Map.of("autoscale.mode", "auto")),
+                InvalidTuningException.class).getMessage()).contains("must be one of [act, recommend]");
+    }
 }

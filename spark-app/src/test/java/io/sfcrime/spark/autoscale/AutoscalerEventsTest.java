@@ -68,7 +68,9 @@ class AutoscalerEventsTest {
                 return cm;
             });
             String edited = client.configMaps().inNamespace(ns).withName(name).get().getMetadata().getResourceVersion();
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            // 120 s: the mock API server can drop a watch opened while it stores a write (a ConcurrentModification
+            // in its CRUD dispatcher); the informer re-watches with back-off, which on a loaded machine takes a while.
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> {
                 retune.tick();
                 return edited.equals(data(ns).get("observed_generation"));
             });
@@ -80,7 +82,7 @@ class AutoscalerEventsTest {
             });
             String touched = client.configMaps().inNamespace(ns).withName(name).get().getMetadata().getResourceVersion();
             assertThat(touched).isNotEqualTo(edited);
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> {
                 retune.tick();
                 return touched.equals(data(ns).get("observed_generation"));
             });

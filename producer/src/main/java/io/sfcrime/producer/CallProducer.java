@@ -84,7 +84,7 @@ public final class CallProducer {
         this.err = err;
         this.clock = clock;
         this.decoder = new RecordDecoder(options.maxRecordBytes(), options.eventTimeRange());
-        this.pacer = new Pacer(options.rate(), clock);
+        this.pacer = new Pacer(options.pacing(), clock);
         this.invalidLog = new InvalidLog(clock, source.name());
         this.sourceHeader = new RecordHeader(DeadLetter.SOURCE, SOURCE.getBytes(StandardCharsets.UTF_8));
         this.originHeader = new RecordHeader(DeadLetter.ORIGIN, source.name().getBytes(StandardCharsets.UTF_8));
@@ -98,7 +98,7 @@ public final class CallProducer {
     }
 
     private boolean stopped() {
-        return stopRequested || firstFailure.get() != null || limitReached;
+        return stopRequested || firstFailure.get() != null || limitReached || pacer.ended();
     }
 
     public long readCount() {
@@ -125,6 +125,9 @@ public final class CallProducer {
                 replayByEventTime();
             } else {
                 sequential();
+            }
+            if (pacer.ended()) {
+                LOG.info("--rate-schedule {} is over: stopping", options.rateSchedule());
             }
         } finally {
             try {

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param loopSuffix  append {@code -<pass>} to crime_id from the second pass on, so ids stay unique
  * @param loopShiftTime from the second pass on, move call_date_time forward by the input's span times the pass
  * @param eventTimeRange plausible call_date_time range; records outside it are dead-lettered as implausible
+ * @param rateSchedule the rate in steps instead of {@code rate}; the run ends with its last step; null: {@code rate}
  */
 public record ProduceOptions(
         String bootstrap,
@@ -37,7 +38,8 @@ public record ProduceOptions(
         boolean createTopics,
         Map<String, String> producerOverrides,
         int waitForTopicsSeconds,
-        EventTimeRange eventTimeRange) {
+        EventTimeRange eventTimeRange,
+        RateSchedule rateSchedule) {
 
     public static final long FOREVER = Long.MAX_VALUE;
     public static final String STDIN = "-";
@@ -47,6 +49,11 @@ public record ProduceOptions(
     public ProduceOptions {
         producerOverrides = producerOverrides == null ? Map.of() : Map.copyOf(producerOverrides);
         eventTimeRange = eventTimeRange == null ? EventTimeRange.defaults() : eventTimeRange;
+    }
+
+    /** What paces valid records: the schedule, or {@code rate} for ever. */
+    public RateSchedule pacing() {
+        return rateSchedule != null ? rateSchedule : RateSchedule.constant(rate);
     }
 
     public static Builder builder() {
@@ -76,6 +83,7 @@ public record ProduceOptions(
         b.producerOverrides = producerOverrides;
         b.waitForTopicsSeconds = waitForTopicsSeconds;
         b.eventTimeRange = eventTimeRange;
+        b.rateSchedule = rateSchedule;
         return b;
     }
 
@@ -89,6 +97,8 @@ public record ProduceOptions(
         require(partitions >= 1, "--partitions must be at least 1, got " + partitions);
         require(replicationFactor >= 1, "--replication-factor must be at least 1, got " + replicationFactor);
         require(rate >= 0 && Double.isFinite(rate), "--rate must be 0 (unlimited) or a positive number, got " + rate);
+        require(rateSchedule == null || rate == 0, "--rate-schedule replaces --rate: give one of them (--rate is "
+                + rate + ")");
         require(loops >= 1, "--loop must be a positive count or 'forever', got " + loops);
         require(limit >= 1, "--limit must be a positive count, or 0 for no limit, got " + limit);
         require(speedup > 0 && Double.isFinite(speedup), "--speedup must be a positive number, got " + speedup);
@@ -136,6 +146,7 @@ public record ProduceOptions(
         private Map<String, String> producerOverrides = Map.of();
         private int waitForTopicsSeconds;
         private EventTimeRange eventTimeRange = EventTimeRange.defaults();
+        private RateSchedule rateSchedule;
 
         public Builder bootstrap(String v) { bootstrap = v; return this; }
         public Builder topic(String v) { topic = v; return this; }
@@ -159,12 +170,13 @@ public record ProduceOptions(
         public Builder producerOverrides(Map<String, String> v) { producerOverrides = v; return this; }
         public Builder waitForTopicsSeconds(int v) { waitForTopicsSeconds = v; return this; }
         public Builder eventTimeRange(EventTimeRange v) { eventTimeRange = v; return this; }
+        public Builder rateSchedule(RateSchedule v) { rateSchedule = v; return this; }
 
         public ProduceOptions build() {
             return new ProduceOptions(bootstrap, topic, deadLetterTopic, input, partitions, replicationFactor, rate,
                     loops, loopSuffix, loopShiftTime, limit, replay, speedup, maxRecordBytes, summaryJson,
                     progressSeconds, connectTimeoutMs, createTopics, producerOverrides, waitForTopicsSeconds,
-                    eventTimeRange);
+                    eventTimeRange, rateSchedule);
         }
     }
 }

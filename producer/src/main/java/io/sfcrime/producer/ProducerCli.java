@@ -86,6 +86,12 @@ public final class ProducerCli implements Callable<Integer> {
             description = "Valid records per second, evenly spaced; 0 = unlimited (default: ${DEFAULT-VALUE}).")
     double rate;
 
+    @Option(names = "--rate-schedule", paramLabel = "RATE:DURATION[,...]",
+            description = {"The rate in steps instead of --rate, e.g. 200:60s,3000:90s,200:60s (units ms, s, m, h;",
+                "a rate of 0 is unlimited for its step). The run ends when the last step does, or earlier at the",
+                "end of the passes: give --loop forever for a load that lasts the whole schedule."})
+    String rateSchedule;
+
     @Option(names = "--loop", defaultValue = "1", paramLabel = "N|forever",
             description = {"Passes over the input (default: ${DEFAULT-VALUE}). From the second pass on crime_id keys",
                 "repeat unless --loop-suffix is given."})
@@ -181,6 +187,7 @@ public final class ProducerCli implements Callable<Integer> {
                 .progressSeconds(progressSeconds).connectTimeoutMs(connectTimeoutMs)
                 .producerOverrides(producerProperties).waitForTopicsSeconds(waitForTopicsSeconds)
                 .eventTimeRange(eventTimeRange())
+                .rateSchedule(rateSchedule == null ? null : RateSchedule.parse(rateSchedule))
                 .build().validate();
     }
 

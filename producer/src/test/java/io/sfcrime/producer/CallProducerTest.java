@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CallProducerTest {
     @TempDir
@@ -265,6 +266,20 @@ class CallProducerTest {
         // 101 records at 50/s: the first goes at once, the other 100 are due 20 ms apart.
         assertThat(clock.slept).isEqualTo(2_000_000_000L);
         assertThat(mock.history()).hasSize(101);
+    }
+
+    @Test
+    void aRateScheduleStepsTheRateAndEndsTheRunWithItsLastStep() throws Exception {
+        Path in = write("[" + record("1") + ",{}," + record("2") + "]");
+        // Forever over a two-record file: 5/s for 2 s, 20/s for 1 s, then the schedule ends the run.
+        ProduceSummary s = run(in, ProduceOptions.builder().loops(ProduceOptions.FOREVER).loopSuffix(true)
+                .rateSchedule(RateSchedule.parse("5:2s,20:1s")));
+        assertThat(s.sent()).isEqualTo(10 + 20);
+        assertThat(s.stoppedEarly()).isFalse();
+        assertThat(keys("calls")).startsWith("1", "2", "1-1", "2-1");
+        assertThatThrownBy(() -> ProduceOptions.builder().input(in).rate(5)
+                .rateSchedule(RateSchedule.parse("5:2s")).build().validate())
+                .hasMessageContaining("--rate-schedule replaces --rate");
     }
 
     @Test

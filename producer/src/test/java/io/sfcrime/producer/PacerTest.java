@@ -50,4 +50,36 @@ class PacerTest {
         assertThat(slow.acquire(() -> true)).isTrue();
         assertThat(slow.acquire(() -> true)).isFalse();
     }
+
+    @Test
+    void aScheduleChangesTheSpacingAtEachStepAndEndsAfterTheLast() {
+        ManualClock clock = new ManualClock();
+        // 2/s for 2 s, then 10/s for 1 s, then the end.
+        Pacer p = new Pacer(RateSchedule.parse("2:2s,10:1s"), clock);
+        long start = clock.nanoTime();
+        List<Long> at = new ArrayList<>();
+        while (p.acquire(() -> false)) {
+            at.add(clock.nanoTime() - start);
+        }
+        assertThat(p.ended()).isTrue();
+        // Step one: 0, 0.5, 1.0, 1.5 s; step two starts its spacing at 2 s: 2.0, 2.1, ... 2.9 s.
+        assertThat(at).hasSize(4 + 10);
+        assertThat(at.subList(0, 4)).containsExactly(0L, 500_000_000L, 1_000_000_000L, 1_500_000_000L);
+        for (int i = 4; i < at.size(); i++) {
+            assertThat(at.get(i)).isEqualTo(2_000_000_000L + (i - 4) * 100_000_000L);
+        }
+        assertThat(p.acquire(() -> false)).isFalse();
+    }
+
+    @Test
+    void aScheduleEndsEvenWhileWaitingForASlowStepsNextPermit() {
+        ManualClock clock = new ManualClock();
+        // One permit every 10 s, but the step lasts 3 s: the second acquire wakes at the step's end and refuses.
+        Pacer p = new Pacer(RateSchedule.parse("0.1:3s"), clock);
+        long start = clock.nanoTime();
+        assertThat(p.acquire(() -> false)).isTrue();
+        assertThat(p.acquire(() -> false)).isFalse();
+        assertThat(p.ended()).isTrue();
+        assertThat(clock.nanoTime() - start).isEqualTo(3_000_000_000L);
+    }
 }

@@ -70,6 +70,24 @@ class ProducerCliTest {
     }
 
     @Test
+    void rateScheduleIsParsedIntoTheOptionsAndABadOneNamesTheStep() throws IOException {
+        ProducerCli cli = new ProducerCli();
+        new picocli.CommandLine(cli).parseArgs("--input", "x.json", "--rate-schedule", "100:30s,2000:1m");
+        assertThat(cli.options().pacing().steps()).hasSize(2);
+        assertThat(cli.options().rateSchedule()).hasToString("100:30s,2000:60s");
+        new picocli.CommandLine(cli = new ProducerCli()).parseArgs("--input", "x.json", "--rate", "40");
+        assertThat(cli.options().pacing()).hasToString("40:forever");
+        Path in = Files.writeString(dir.resolve("in.json"), "[]");
+        assertThat(run("--input", in.toString(), "--rate-schedule", "100:30s,fast")).isEqualTo(ProducerCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--rate-schedule: step 2 'fast' is not RATE:DURATION");
+        assertThat(run("--input", in.toString(), "--rate", "5", "--rate-schedule", "100:30s"))
+                .isEqualTo(ProducerCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--rate-schedule replaces --rate");
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("--rate-schedule");
+    }
+
+    @Test
     void loopAcceptsForever() {
         assertThat(ProducerCli.parseLoops("forever")).isEqualTo(ProduceOptions.FOREVER);
         assertThat(ProducerCli.parseLoops("3")).isEqualTo(3);

@@ -20,7 +20,7 @@ public interface Scenario {
     void play(Stage stage) throws Exception;
 
     /** The scenarios {@code make e2e SCENARIO=name} knows. */
-    Map<String, Supplier<Scenario>> ALL = Map.of("drain", DrainScenario::new);
+    Map<String, Supplier<Scenario>> ALL = Map.of("drain", DrainScenario::new, "autoscale", AutoscaleScenario::new);
 
     static Scenario named(String name) {
         Supplier<Scenario> s = ALL.get(name);

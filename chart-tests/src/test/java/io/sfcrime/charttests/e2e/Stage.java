@@ -71,6 +71,11 @@ public final class Stage {
         return verdict;
     }
 
+    /** The rig's work directory, where a scenario keeps what it measured. */
+    public Path workDir() {
+        return workDir;
+    }
+
     public void step(String what) {
         log.say(what);
     }
@@ -79,14 +84,23 @@ public final class Stage {
     public void runProducerJob() {
         Pod pod = controllers.start(release.producer());
         String name = pod.getMetadata().getName();
-        await("producer pod " + name + " to succeed", Duration.ofMinutes(3), () -> {
+        awaitProducer(name, Duration.ofMinutes(3), () -> { });
+        step("producer Job done (pod " + name + ")");
+    }
+
+    /**
+     * A producer pod runs to completion: Succeeded within {@code max}, failing with its log's errors if it fails;
+     * {@code eachPoll} runs at every poll (once a second).
+     */
+    public void awaitProducer(String name, Duration max, Runnable eachPoll) {
+        await("producer pod " + name + " to succeed", max, () -> {
+            eachPoll.run();
             String phase = phase(name);
             if ("Failed".equals(phase)) {
                 throw new Failure("producer pod " + name + " failed: " + errors(name, "producer"));
             }
             return "Succeeded".equals(phase) ? Optional.of(true) : Optional.empty();
         });
-        step("producer Job done (pod " + name + ")");
     }
 
     /**
@@ -261,6 +275,17 @@ public final class Stage {
 
     private String rigLabel() {
         return release.name();
+    }
+
+    /** Executors the driver has registered and still active (Spark's REST API); empty when it does not answer. */
+    public Optional<Integer> registeredExecutors() {
+        return Probes.executors(driverIp(), uiPort()).map(Probes.Executors::active);
+    }
+
+    /** The data of the driver's status ConfigMap (SFCRIME_STATUS_CONFIGMAP), empty before it writes one. */
+    public Map<String, String> statusData() {
+        ConfigMap cm = api.configMaps().inNamespace(release.namespace()).withName(env("SFCRIME_STATUS_CONFIGMAP")).get();
+        return cm == null || cm.getData() == null ? Map.of() : cm.getData();
     }
 
     /** Executor pods of the release in the API. */

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The outcome of a run, printed as the one line scripts read:
  * {@code e2e: PASS executors=N report=equal rbac_denied=0 unused_grants=N}, or {@code e2e: FAIL ...} with the same
- * fields and why. A PASS needs no failure, equal reports and no denied request.
+ * fields and why; a scenario may lead with fields of its own ({@link #headline}). A PASS needs no failure, equal
+ * reports and no denied request.
  */
 public final class Verdict {
     private final List<String> failures = new ArrayList<>();
@@ -14,6 +15,7 @@ public final class Verdict {
     private String report = "missing";
     private int rbacDenied;
     private int unusedGrants;
+    private String headline;
 
     public synchronized void fail(String why) {
         failures.add(why);
@@ -26,6 +28,14 @@ public final class Verdict {
     /** equal, differs or missing. */
     public synchronized void report(String outcome) {
         report = outcome;
+    }
+
+    /**
+     * A scenario's own leading fields, in place of {@code executors=N}: e.g.
+     * {@code scenario=autoscale executors_max=3 executors_end=1 lag_end=0}.
+     */
+    public synchronized void headline(String fields) {
+        headline = fields;
     }
 
     public synchronized void rbac(int denied, int unused) {
@@ -42,7 +52,7 @@ public final class Verdict {
     }
 
     public synchronized String line() {
-        String fields = "executors=" + executors + " report=" + report + " rbac_denied=" + rbacDenied
+        String fields = (headline != null ? headline : "executors=" + executors) + " report=" + report + " rbac_denied=" + rbacDenied
                 + " unused_grants=" + unusedGrants;
         if (passed()) {
             return "e2e: PASS " + fields;

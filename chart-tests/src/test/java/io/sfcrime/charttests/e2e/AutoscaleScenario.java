@@ -1,0 +1,128 @@
+package io.sfcrime.charttests.e2e;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code make e2e SCENARIO=autoscale}: the driver's autoscaler in act mode ({@code autoscale.yaml}) against a load
+ * that steps low → high → low ({@code producer --rate-schedule}, one producer pod looping the sample with unique
+ * ids into a topic of {@link #PARTITIONS} partitions). The driver must create executor pods that run as containers
+ * and register, delete them again once the lag is gone, end at its minimum with lag 0, and its report must equal
+ * the local-mode report. Every {@link #SAMPLE_MILLIS} ms the rig samples lag and executor pods into
+ * {@code autoscale.csv} in its work directory; {@link AutoscaleJudge} reads the verdict off those samples.
+ */
+final class AutoscaleScenario implements Scenario {
+    /** Enough partitions that autoscale.maxExecutors (one core each) all get a task: the autoscaler's bound. */
+    static final int PARTITIONS = 4;
+    /** Low, high, low: records per second for so long (the sample has 2,000 records; it loops). */
+    static final String SCHEDULE = "200:50s,3000:70s,200:50s";
+    static final long SAMPLE_MILLIS = 3000;
+    /** After the producer ends: time for the lag to drain and the scale-down cooldown to pass. */
+    static final Duration SETTLE = Duration.ofSeconds(150);
+
+    @Override
+    public List<String> values() {
+        return List.of("autoscale.yaml");
+    }
+
+    @Override
+    public void play(Stage stage) throws Exception {
+        Map<String, String> tuning = stage.release().tuning().getData();
+        int min = Integer.parseInt(tuning.get("autoscale.minExecutors"));
+        int max = Integer.parseInt(tuning.get("autoscale.maxExecutors"));
+        String topic = stage.release().driverArg("--topic").orElseThrow();
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("--rate", "0");
+        options.put("--rate-schedule", SCHEDULE);
+        options.put("--loop", "forever");
+        options.put("--partitions", String.valueOf(PARTITIONS));
+        String producer = stage.startProducer(options);
+        stage.await("the producer to create " + topic, Duration.ofMinutes(1), () -> {
+            try {
+                return Probes.endOffsets(stage.release().bootstrap(), topic).size() == PARTITIONS
+                        ? Optional.of(true) : Optional.empty();
+            } catch (Stage.Failure notYet) {
+                return Optional.empty();
+            }
+        });
+        stage.startDriver();
+        stage.awaitExecutors(Integer.parseInt(tuning.get("spark.executor.instances")));
+
+        Path checkpoint = stage.hostPathOf(stage.release().driverArg("--checkpoint").orElseThrow());
+        Timeline.Summary summary;
+        try (TimelineSampler sampler = new TimelineSampler(stage, stage.release().bootstrap(), topic, checkpoint,
+                () -> AutoscalerStatus.target(stage.statusData()))) {
+            sampler.start(SAMPLE_MILLIS);
+            PodCountLog podLog = new PodCountLog(stage, sampler);
+            stage.step("sampling lag and executor pods every " + SAMPLE_MILLIS / 1000 + " s while the producer runs "
+                    + SCHEDULE + " (records/s:duration)");
+            stage.awaitProducer(producer, Duration.ofSeconds(scheduleSeconds() + 90), podLog);
+            stage.step("producer done: the load is over; waiting up to " + SETTLE.toSeconds()
+                    + " s for lag 0 and " + min + " executor pod(s)");
+            try {
+                stage.await("lag 0 and " + min + " executor pod(s)", SETTLE, () -> {
+                    podLog.poll();
+                    Timeline.Sample last = sampler.last();
+                    return last != null && last.lag() == 0 && last.pods() == min ? Optional.of(true) : Optional.empty();
+                });
+            } catch (Stage.Failure timedOut) {
+                stage.step(timedOut.getMessage());
+            }
+            List<Timeline.Sample> samples = sampler.samples();
+            sampler.errors().forEach(e -> stage.step("a sample could not be read: " + e));
+            if (samples.isEmpty()) {
+                throw new Stage.Failure("no sample of lag and executor pods was read: " + sampler.errors());
+            }
+            Path csv = stage.workDir().resolve("autoscale.csv");
+            Timeline.write(csv, List.of("make e2e SCENARIO=autoscale: producer --rate-schedule " + SCHEDULE
+                    + ", " + PARTITIONS + " partitions, autoscale.minExecutors " + min + ", autoscale.maxExecutors "
+                    + max + ", a sample every " + SAMPLE_MILLIS + " ms"), samples);
+            summary = Timeline.summarize(samples);
+            stage.step("timeline in " + csv + ": " + summary);
+        }
+        AutoscaleJudge judge = new AutoscaleJudge(min, max);
+        judge.failures(summary).forEach(stage.verdict()::fail);
+        stage.verdict().headline(AutoscaleJudge.fields(summary));
+        Path report = stage.stopDriver();
+        stage.compareWithLocalMode(report);
+    }
+
+    static long scheduleSeconds() {
+        long total = 0;
+        for (String step : SCHEDULE.split(",")) {
+            total += Long.parseLong(step.substring(step.indexOf(':') + 1).replace("s", ""));
+        }
+        return total;
+    }
+
+    /** Says when the executor pod count changes, so the log shows the scaling as it happens. */
+    static final class PodCountLog implements Runnable {
+        private final Stage stage;
+        private final TimelineSampler sampler;
+        private int pods = -1;
+
+        PodCountLog(Stage stage, TimelineSampler sampler) {
+            this.stage = stage;
+            this.sampler = sampler;
+        }
+
+        void poll() {
+            Timeline.Sample s = sampler.last();
+            if (s != null && s.pods() != pods) {
+                stage.step((pods < 0 ? "" : s.pods() > pods ? "scaled up: " : "scaled down: ") + s.pods()
+                        + " executor pod(s) running, lag " + s.lag() + " records, input " + Math.round(s.inputRate())
+                        + " records/s, autoscaler target " + s.target());
+                pods = s.pods();
+            }
+        }
+
+        @Override
+        public void run() {
+            poll();
+        }
+    }
+}

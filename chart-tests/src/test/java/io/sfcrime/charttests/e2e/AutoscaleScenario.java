@@ -86,9 +86,33 @@ final class AutoscaleScenario implements Scenario {
         }
         AutoscaleJudge judge = new AutoscaleJudge(min, max);
         judge.failures(summary).forEach(stage.verdict()::fail);
+        checkEventsAndConditions(stage);
         stage.verdict().headline(AutoscaleJudge.fields(summary));
         Path report = stage.stopDriver();
         stage.compareWithLocalMode(report);
+    }
+
+    /** Each scaling is an Event of the driver pod; at the end the status says the job is not lagging. */
+    private static void checkEventsAndConditions(Stage stage) {
+        List<String> events = stage.driverEvents();
+        for (String reason : List.of("ScaledUp", "ScaledDown")) {
+            List<String> found = events.stream().filter(e -> e.startsWith(reason + ":")).toList();
+            found.forEach(e -> stage.step("Event " + e));
+            if (found.isEmpty()) {
+                stage.verdict().fail("no " + reason + " Event of the driver pod");
+            }
+        }
+        Map<String, String> status = stage.statusData();
+        String lagging = AutoscalerStatus.condition(status, "lagging");
+        String active = AutoscalerStatus.condition(status, "autoscalerActive");
+        stage.step("status conditions at the end: lagging=" + lagging + ", autoscalerActive=" + active
+                + ", autoscaler " + status.get("autoscaler"));
+        if (!"False".equals(lagging)) {
+            stage.verdict().fail("the status ConfigMap says lagging=" + lagging + " at the end, not False");
+        }
+        if (!"True".equals(active)) {
+            stage.verdict().fail("the status ConfigMap says autoscalerActive=" + active + ", not True");
+        }
     }
 
     static long scheduleSeconds() {

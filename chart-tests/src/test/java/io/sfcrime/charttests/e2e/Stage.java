@@ -282,6 +282,13 @@ public final class Stage {
         return Probes.executors(driverIp(), uiPort()).map(Probes.Executors::active);
     }
 
+    /** Reasons and messages of the Events about the driver pod, oldest first. */
+    public List<String> driverEvents() {
+        return api.v1().events().inNamespace(release.namespace()).list().getItems().stream()
+                .filter(e -> driverPod != null && driverPod.equals(e.getInvolvedObject().getName()))
+                .map(e -> e.getReason() + ": " + e.getMessage()).toList();
+    }
+
     /** The data of the driver's status ConfigMap (SFCRIME_STATUS_CONFIGMAP), empty before it writes one. */
     public Map<String, String> statusData() {
         ConfigMap cm = api.configMaps().inNamespace(release.namespace()).withName(env("SFCRIME_STATUS_CONFIGMAP")).get();

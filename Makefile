@@ -239,7 +239,8 @@ manifests: ## Render the chart with default values into k8s/rendered (checked by
 SCENARIO ?= drain
 E2E_VALUES ?= chart-tests/src/test/resources/e2e/values.yaml
 E2E_KAFKA_CONTROLLER_PORT ?= 19493
-E2E_TIMEOUT ?= 540
+# The autoscale scenario plays a load of about three minutes, then waits for the scale-down: it gets longer.
+E2E_TIMEOUT ?= $(if $(filter autoscale,$(SCENARIO)),780,540)
 E2E_LOG ?= chart-tests/target/e2e.log
 
 .PHONY: e2e
@@ -251,6 +252,16 @@ e2e: ## The chart's pods and Spark's executor pods as podman containers against 
 	  status=$${PIPESTATUS[0]}; \
 	  grep -q '^e2e: \(PASS\|FAIL\) ' $(E2E_LOG) || echo "e2e: FAIL no verdict from the rig (maven exit $$status; see $(E2E_LOG))"; \
 	  exit $$status
+
+AUTOSCALE_CSV ?= chart-tests/target/e2e/autoscale.csv
+AUTOSCALE_CHART ?= docs/img/autoscaling.png
+
+.PHONY: autoscale-chart
+autoscale-chart: ## Draw AUTOSCALE_CSV (from make e2e SCENARIO=autoscale) into AUTOSCALE_CHART, keeping the CSV beside it.
+	@test -f "$(AUTOSCALE_CSV)" || { echo "no $(AUTOSCALE_CSV): run make e2e SCENARIO=autoscale first (or give AUTOSCALE_CSV)" >&2; exit 2; }
+	$(MVN) -q -DskipTests -pl bench -am package
+	@mkdir -p "$(dir $(AUTOSCALE_CHART))"; csv="$(AUTOSCALE_CHART:.png=.csv)"; [[ "$(AUTOSCALE_CSV)" -ef "$$csv" ]] || cp "$(AUTOSCALE_CSV)" "$$csv"; \
+	  bash -c 'source bin/lib.sh && run_module bench io.sfcrime.bench.report.TimelineChart "$$0" "$$1"' "$$csv" "$(AUTOSCALE_CHART)"
 
 ##@ Benchmark
 

@@ -240,7 +240,7 @@ SCENARIO ?= drain
 E2E_VALUES ?= chart-tests/src/test/resources/e2e/values.yaml
 E2E_KAFKA_CONTROLLER_PORT ?= 19493
 # The autoscale scenario plays a load of about three minutes, then waits for the scale-down: it gets longer.
-E2E_TIMEOUT ?= $(if $(filter autoscale,$(SCENARIO)),780,540)
+E2E_TIMEOUT ?= $(if $(filter autoscale,$(SCENARIO)),900,540)
 E2E_LOG ?= chart-tests/target/e2e.log
 
 .PHONY: e2e

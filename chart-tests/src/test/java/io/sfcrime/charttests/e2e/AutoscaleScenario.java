@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * {@code make e2e SCENARIO=autoscale}: the driver's autoscaler in act mode ({@code autoscale.yaml}) against a load
  * that steps low → high → low ({@code producer --rate-schedule}, one producer pod looping the sample with unique
- * ids into a topic of {@link #PARTITIONS} partitions). The driver must create executor pods that run as containers
+ * ids into a topic of {@link #PARTITIONS} partitions, started once the driver runs with its first executor). The driver must create executor pods that run as containers
  * and register, delete them again once the lag is gone, end at its minimum with lag 0, and its report must equal
  * the local-mode report. Every {@link #SAMPLE_MILLIS} ms the rig samples lag and executor pods into
  * {@code autoscale.csv} in its work directory; {@link AutoscaleJudge} reads the verdict off those samples.
@@ -18,11 +18,14 @@ import java.util.Optional;
 final class AutoscaleScenario implements Scenario {
     /** Enough partitions that autoscale.maxExecutors (one core each) all get a task: the autoscaler's bound. */
     static final int PARTITIONS = 4;
-    /** Low, high, low: records per second for so long (the sample has 2,000 records; it loops). */
-    static final String SCHEDULE = "200:50s,3000:70s,200:50s";
+    /**
+     * Low, high, low: records per second for so long (the sample has 2,000 records; it loops). The high step is
+     * above what the job can take with autoscale.yaml's batch cap on any machine, the low one far below it.
+     */
+    static final String SCHEDULE = "20:20s,1500:40s,20:40s";
     static final long SAMPLE_MILLIS = 3000;
     /** After the producer ends: time for the lag to drain and the scale-down cooldown to pass. */
-    static final Duration SETTLE = Duration.ofSeconds(150);
+    static final Duration SETTLE = Duration.ofSeconds(240);
 
     @Override
     public List<String> values() {
@@ -35,22 +38,17 @@ final class AutoscaleScenario implements Scenario {
         int min = Integer.parseInt(tuning.get("autoscale.minExecutors"));
         int max = Integer.parseInt(tuning.get("autoscale.maxExecutors"));
         String topic = stage.release().driverArg("--topic").orElseThrow();
+        // The topic first, as a KafkaTopic would make it: the driver waits only briefly for its input topic, and the
+        // load must start once the driver runs, or its first batch would find the high step already over.
+        Probes.createTopic(stage.release().bootstrap(), topic, PARTITIONS);
+        stage.step("created " + topic + " with " + PARTITIONS + " partitions");
+        stage.startDriver();
+        stage.awaitExecutors(Integer.parseInt(tuning.get("spark.executor.instances")));
         Map<String, String> options = new LinkedHashMap<>();
         options.put("--rate", "0");
         options.put("--rate-schedule", SCHEDULE);
         options.put("--loop", "forever");
-        options.put("--partitions", String.valueOf(PARTITIONS));
         String producer = stage.startProducer(options);
-        stage.await("the producer to create " + topic, Duration.ofMinutes(1), () -> {
-            try {
-                return Probes.endOffsets(stage.release().bootstrap(), topic).size() == PARTITIONS
-                        ? Optional.of(true) : Optional.empty();
-            } catch (Stage.Failure notYet) {
-                return Optional.empty();
-            }
-        });
-        stage.startDriver();
-        stage.awaitExecutors(Integer.parseInt(tuning.get("spark.executor.instances")));
 
         Path checkpoint = stage.hostPathOf(stage.release().driverArg("--checkpoint").orElseThrow());
         Timeline.Summary summary;

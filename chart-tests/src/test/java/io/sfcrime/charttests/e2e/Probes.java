@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
@@ -194,6 +195,21 @@ public final class Probes {
             throw new Stage.Failure("interrupted reading the end offsets of " + topic);
         } catch (ExecutionException | TimeoutException e) {
             throw new Stage.Failure("cannot read the end offsets of " + topic + " from " + bootstrap + ": " + e);
+        }
+    }
+
+    /** Creates a topic (replication 1, one broker) as a cluster admin or a KafkaTopic would, before its clients run. */
+    public static void createTopic(String bootstrap, String topic, int partitions) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Stage.Failure("interrupted creating " + topic);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new Stage.Failure("cannot create " + topic + " with " + partitions + " partitions at " + bootstrap
+                    + ": " + e);
         }
     }
 

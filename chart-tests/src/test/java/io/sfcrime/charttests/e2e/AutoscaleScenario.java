@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * {@code make e2e SCENARIO=autoscale}: the driver's autoscaler in act mode ({@code autoscale.yaml}) against a load
  * that steps low → high → low ({@code producer --rate-schedule}, one producer pod looping the sample with unique
- * ids into a topic of {@link #PARTITIONS} partitions, started once the driver runs with its first executor). The driver must create executor pods that run as containers
+ * ids into a topic of {@link #PARTITIONS} partitions, started once the driver has drained a warm-up). The driver must create executor pods that run as containers
  * and register, delete them again once the lag is gone, end at its minimum with lag 0, and its report must equal
  * the local-mode report. Every {@link #SAMPLE_MILLIS} ms the rig samples lag and executor pods into
  * {@code autoscale.csv} in its work directory; {@link AutoscaleJudge} reads the verdict off those samples.
@@ -38,12 +38,16 @@ final class AutoscaleScenario implements Scenario {
         int min = Integer.parseInt(tuning.get("autoscale.minExecutors"));
         int max = Integer.parseInt(tuning.get("autoscale.maxExecutors"));
         String topic = stage.release().driverArg("--topic").orElseThrow();
-        // The topic first, as a KafkaTopic would make it: the driver waits only briefly for its input topic, and the
-        // load must start once the driver runs, or its first batch would find the high step already over.
+        // The topic first, as a KafkaTopic would make it, with the partitions that bound the autoscaler.
         Probes.createTopic(stage.release().bootstrap(), topic, PARTITIONS);
         stage.step("created " + topic + " with " + PARTITIONS + " partitions");
+        // A warm-up: the chart's producer Job (the sample once), drained by the driver and its first executor. The
+        // load starts only then: a first batch (code generation, state store, executor start-up) takes a minute on
+        // a busy machine, and would otherwise find the high step already over.
+        stage.runProducerJob();
         stage.startDriver();
         stage.awaitExecutors(Integer.parseInt(tuning.get("spark.executor.instances")));
+        stage.awaitDrained();
         Map<String, String> options = new LinkedHashMap<>();
         options.put("--rate", "0");
         options.put("--rate-schedule", SCHEDULE);

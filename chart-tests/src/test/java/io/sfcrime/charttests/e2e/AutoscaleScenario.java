@@ -26,6 +26,8 @@ final class AutoscaleScenario implements Scenario {
     static final long SAMPLE_MILLIS = 3000;
     /** After the producer ends: time for the lag to drain and the scale-down cooldown to pass. */
     static final Duration SETTLE = Duration.ofSeconds(240);
+    /** Samples after the end state, so a scale-up that follows the scale-down would still be seen (and drawn). */
+    static final Duration TAIL = Duration.ofSeconds(15);
 
     @Override
     public List<String> values() {
@@ -70,6 +72,12 @@ final class AutoscaleScenario implements Scenario {
                     podLog.poll();
                     Timeline.Sample last = sampler.last();
                     return last != null && last.lag() == 0 && last.pods() == min ? Optional.of(true) : Optional.empty();
+                });
+                stage.step("lag 0 and " + min + " executor pod(s); sampling " + TAIL.toSeconds() + " s more");
+                long until = System.nanoTime() + TAIL.toNanos();
+                stage.await("the tail of the timeline", TAIL.plusSeconds(30), () -> {
+                    podLog.poll();
+                    return System.nanoTime() >= until ? Optional.of(true) : Optional.empty();
                 });
             } catch (Stage.Failure timedOut) {
                 stage.step(timedOut.getMessage());

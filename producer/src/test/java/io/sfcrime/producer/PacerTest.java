@@ -72,6 +72,21 @@ class PacerTest {
     }
 
     @Test
+    void aFasterStepStartsAtItsBeginningNotAtTheSlowerStepsNextDueTime() {
+        ManualClock clock = new ManualClock();
+        // 1/s for 1.5 s (permits at 0 and 1.0; the next would be due at 2.0), then 10/s for 1 s from 1.5 s.
+        Pacer p = new Pacer(RateSchedule.parse("1:1500ms,10:1s"), clock);
+        long start = clock.nanoTime();
+        List<Long> at = new ArrayList<>();
+        while (p.acquire(() -> false)) {
+            at.add(clock.nanoTime() - start);
+        }
+        assertThat(at).hasSize(2 + 10);
+        assertThat(at.get(2)).isEqualTo(1_500_000_000L);
+        assertThat(at.get(11)).isEqualTo(2_400_000_000L);
+    }
+
+    @Test
     void aScheduleEndsEvenWhileWaitingForASlowStepsNextPermit() {
         ManualClock clock = new ManualClock();
         // One permit every 10 s, but the step lasts 3 s: the second acquire wakes at the step's end and refuses.

@@ -249,7 +249,7 @@ class ChartTest {
         assertThat(conf).doesNotContainKeys("spark.executor.instances", "spark.sql.shuffle.partitions");
         ConfigMap tuning = Chart.one(docs, ConfigMap.class, full("tuning"));
         assertThat(tuning.getData()).containsEntry("spark.sql.shuffle.partitions", "1")
-                .containsEntry("source.maxOffsetsPerTrigger", "100000").containsEntry("console.topN", "20");
+                .containsEntry("source.maxOffsetsPerTrigger", "500000").containsEntry("console.topN", "20");
     }
 
     @Test

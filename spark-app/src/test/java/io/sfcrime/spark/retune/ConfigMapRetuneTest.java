@@ -91,7 +91,7 @@ class ConfigMapRetuneTest {
             TuningStatus afterInvalid = status(ns);
             assertThat(afterInvalid.rejected()).containsEntry("source.maxOffsetsPerTrigger",
                     "source.maxOffsetsPerTrigger: 'lots' is not an integer");
-            assertThat(afterInvalid.applied()).containsEntry("source.maxOffsetsPerTrigger", "100000")
+            assertThat(afterInvalid.applied()).containsEntry("source.maxOffsetsPerTrigger", "500000")
                     .containsEntry("console.topN", "5");
             assertThat(actions.calls).containsExactly("live topN=5");
 

@@ -148,7 +148,7 @@ class ReconcilerTest {
         JsonNode s = status();
         assertThat(s.get("rejected").get("source.maxOffsetsPerTrigger").asText())
                 .isEqualTo("source.maxOffsetsPerTrigger: must be at least 0, got -5");
-        assertThat(s.get("applied").get("source.maxOffsetsPerTrigger").asText()).isEqualTo("100000");
+        assertThat(s.get("applied").get("source.maxOffsetsPerTrigger").asText()).isEqualTo("500000");
         assertThat(r.applied().getInt(TuningKeys.CONSOLE_TOP_N)).isEqualTo(4);
     }
 
@@ -160,7 +160,7 @@ class ReconcilerTest {
         r.offer(version("v1", "console.topN", 9, "source.maxOffsetsPerTrigger", 10));
         assertThatThrownBy(r::tick).hasMessageContaining("query could not start");
         assertThat(r.applied().getInt(TuningKeys.CONSOLE_TOP_N)).isEqualTo(9);
-        assertThat(r.applied().getLong(TuningKeys.MAX_OFFSETS_PER_TRIGGER)).isEqualTo(100_000L);
+        assertThat(r.applied().getLong(TuningKeys.MAX_OFFSETS_PER_TRIGGER)).isEqualTo(500_000L);
         assertThat(status().get("applied").get("console.topN").asText()).isEqualTo("9");
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 
 /**
  * Decides the executor count from the counts query's batches. Pure: no Spark, no Kubernetes, no clock of its own
@@ -21,6 +22,9 @@ import java.util.Locale;
  *   autoscale.lagThreshold in all, and is above it, and autoscale.scaleUpCooldown has passed since the last change: to the executors that
  *   carry the input rate plus the backlog over autoscale.targetCatchUpTime at autoscale.targetUtilization, and at
  *   least one more (the lag says the count in force is not enough, whatever the rates say).</li>
+ *   <li>Up too when a backlog that is not growing would still outlast autoscale.targetCatchUpTime: the lag stayed
+ *   above the threshold for autoscale.lagGrowthBatches batches and the count in force clears it too slowly (a restart
+ *   after downtime, a replay). Same target, bound and cooldown as above.</li>
  *   <li>Down only when every batch of the metrics window left at most autoscale.lagThreshold behind, the window's
  *   peak input rate fits fewer executors at the target utilization, and autoscale.scaleDownCooldown has passed.</li>
  *   <li>Otherwise hold. Between "lag grows" (over 100% busy) and "the peak fits fewer at the target utilization"
@@ -113,6 +117,21 @@ public final class ScalingPolicy {
             return change(s, ctx, Decision.Action.UP, target, "lag grew for " + cfg.growthBatches()
                     + " batches to " + s.lag() + " (by more than autoscale.lagThreshold " + cfg.lagThreshold() + ")",
                     n);
+        }
+        OptionalLong clearMillis = backlogOutlastsCatchUp(cfg, n, current, cores);
+        if (clearMillis.isPresent()) {
+            int target = Math.min(upper, Math.max(n.needed(), current + 1));
+            String why = "lag " + s.lag() + (clearMillis.getAsLong() == Long.MAX_VALUE ? " would never clear at "
+                    : " would take " + seconds(clearMillis.getAsLong()) + " to clear at ") + current
+                    + " executor(s), over autoscale.targetCatchUpTime " + seconds(cfg.catchUp().toMillis());
+            if (target <= current) {
+                return hold(s, ctx, why + ", but " + current + " is the upper bound (" + upperWhy + ")", n);
+            }
+            if (sinceChange < cfg.upCooldown().toMillis()) {
+                return hold(s, ctx, why + "; scale-up cooldown, " + seconds(cfg.upCooldown().toMillis() - sinceChange)
+                        + " left", n);
+            }
+            return change(s, ctx, Decision.Action.UP, target, why, n);
         }
         if (caughtUpThroughWindow(cfg)) {
             int down = Math.max(cfg.min(), Math.min(upper, executorsFor(Math.max(n.peakInputRate(), n.inputRate()),
@@ -228,6 +247,31 @@ public final class ScalingPolicy {
         }
         long last = w.get(w.size() - 1).lag();
         return last > cfg.lagThreshold() && last - w.get(from).lag() > cfg.lagThreshold();
+    }
+
+    /**
+     * A backlog that is not growing but drains too slowly: the lag stayed above the threshold in each of the last
+     * {@code growthBatches} batches, the slots' measured rate is known, and at the count in force the surplus over
+     * the input rate would need longer than autoscale.targetCatchUpTime to clear it (forever when there is none).
+     * This is what a restart after downtime, or a replay, looks like: the lag is large and level or falling slowly.
+     * Returns that time, or empty when the backlog clears in time (or no rate per slot is known yet).
+     */
+    private OptionalLong backlogOutlastsCatchUp(Settings cfg, Decision.Numbers n, int current, int cores) {
+        if (history.size() < cfg.growthBatches() + 1 || n.ratePerSlot() <= 0) {
+            return OptionalLong.empty();
+        }
+        List<BatchSample> w = new ArrayList<>(history);
+        for (int i = w.size() - cfg.growthBatches() - 1; i < w.size(); i++) {
+            if (w.get(i).lag() <= cfg.lagThreshold()) {
+                return OptionalLong.empty();
+            }
+        }
+        BatchSample last = w.get(w.size() - 1);
+        int slots = Math.max(1, last.inputPartitions() > 0 ? Math.min(current * cores, last.inputPartitions())
+                : current * cores);
+        double surplus = n.ratePerSlot() * slots - n.inputRate();
+        long millis = surplus <= 0 ? Long.MAX_VALUE : (long) Math.ceil(last.lag() / surplus * 1000.0);
+        return millis > cfg.catchUp().toMillis() ? OptionalLong.of(millis) : OptionalLong.empty();
     }
 
     /** Every batch of a history that spans the whole metrics window left at most the threshold behind. */

@@ -75,13 +75,38 @@ class ScalingPolicyTest {
     }
 
     @Test
-    void aSlowDrainIsNotAReasonToScaleUp() {
-        // 500,000 behind, 1,800 rows/s arriving, one slot of 2,000: the lag falls, slowly.
+    void aSlowDrainScalesUpWhenItWouldOutlastTheCatchUpTime() {
+        // 500,000 behind, 1,800 rows/s arriving, one slot of 2,000: the lag falls, but at 200 rows/s it would take
+        // 2,500 s, over the 5-minute catch-up time. Input plus lag / 300 s = 3,467 rows/s at 70% of 2,000 -> 3.
         SimulatedStream s = stream(t -> 1_800, 8, 1, 1, 500_000);
         s.runUntil(new ScalingPolicy(), settings(), 600, null);
-        assertThat(s.changes()).isEmpty();
-        assertThat(s.lagByBatch.get(s.lagByBatch.size() - 1)).isLessThan(s.lagByBatch.get(0));
-        assertThat(s.decisions.get(s.decisions.size() - 1).reason()).contains("not growing");
+        Decision up = s.changes().get(0);
+        assertThat(up.action()).isEqualTo(Decision.Action.UP);
+        assertThat(up.to()).isEqualTo(3);
+        assertThat(up.reason()).contains("to clear at 1 executor(s), over autoscale.targetCatchUpTime 300 s");
+        // Once cleared and through the scale-down cooldown, back to what 1,800 rows/s need at 70%: 2. No flap.
+        List<Decision.Action> dirs = directions(s);
+        assertThat(dirs.lastIndexOf(Decision.Action.UP)).isLessThan(Math.max(0, dirs.indexOf(Decision.Action.DOWN)));
+        assertThat(s.executors).isEqualTo(2);
+        assertThat(s.lagByBatch.get(s.lagByBatch.size() - 1)).isLessThanOrEqualTo(1_000L);
+
+        // A backlog that clears within the catch-up time is no reason: 100,000 at 200 rows/s surplus takes 500 s,
+        // at a 15-minute catch-up time it may.
+        SimulatedStream patient = stream(t -> 1_800, 8, 1, 1, 100_000);
+        patient.runUntil(new ScalingPolicy(), settings("autoscale.targetCatchUpTime", "15 minutes"), 600, null);
+        assertThat(patient.changes()).isEmpty();
+        assertThat(patient.decisions.get(patient.decisions.size() - 1).reason()).doesNotContain("to clear");
+    }
+
+    @Test
+    void aLevelBacklogWithNoInputScalesUp() {
+        // A restart after downtime: 1,000,000 waiting, nothing new arriving, one slot of 2,000 would need 500 s.
+        SimulatedStream s = stream(t -> 0, 8, 1, 1, 1_000_000);
+        s.runUntil(new ScalingPolicy(), settings(), 400, null);
+        Decision up = s.changes().get(0);
+        assertThat(up.action()).isEqualTo(Decision.Action.UP);
+        assertThat(up.reason()).contains("would take").contains("to clear at 1 executor(s)");
+        assertThat(s.maxExecutors()).isGreaterThanOrEqualTo(3);
     }
 
     @Test

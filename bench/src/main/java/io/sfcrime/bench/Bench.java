@@ -11,6 +11,7 @@ import io.sfcrime.bench.study.Lab;
 import io.sfcrime.bench.study.LatencyStudy;
 import io.sfcrime.bench.study.ProducerStudy;
 import io.sfcrime.bench.study.ScalingStudy;
+import io.sfcrime.bench.study.SparkFloorStudy;
 import io.sfcrime.bench.study.SparkSweep;
 import io.sfcrime.bench.study.Study;
 
@@ -31,8 +32,8 @@ import java.util.List;
  */
 public final class Bench {
     /** The studies in the order they run; each may read what the ones before it measured. */
-    public static final List<Study> STUDIES = List.of(new ProducerStudy(), new CeilingStudy(), new SparkSweep(),
-            new CpuStudy(), new LatencyStudy(), new KafkaStreamsStudy(), new ScalingStudy());
+    public static final List<Study> STUDIES = List.of(new ProducerStudy(), new CeilingStudy(), new SparkFloorStudy(),
+            new SparkSweep(), new CpuStudy(), new LatencyStudy(), new KafkaStreamsStudy(), new ScalingStudy());
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final BenchOptions o;

@@ -51,7 +51,7 @@ public final class BenchMain implements Callable<Integer> {
     List<String> only = new ArrayList<>();
 
     @Option(names = "--skip", split = ",", description = "Studies to leave out: producer (Kafka's tool and "
-            + "repetitions of ours), ceiling, spark, profile, latency, scaling.")
+            + "repetitions of ours), ceiling, spark-floor, spark, profile, latency, kafka-streams, scaling.")
     Set<String> skip = new HashSet<>();
 
     @Option(names = "--spark-java-opts", defaultValue = "-Xmx2g",
@@ -66,7 +66,7 @@ public final class BenchMain implements Callable<Integer> {
             + "Default: 2000,5000,10000,20000 (quick: 2000).")
     List<Double> latencyRates;
 
-    @Option(names = "--latency-seconds", description = "Seconds of producing per rate. Default: 40 (quick: 10).")
+    @Option(names = "--latency-seconds", description = "Seconds of producing per rate. Default: 30 (quick: 10).")
     Integer latencySeconds;
 
     @Option(names = "--latency-warmup-seconds", description = "Seconds of producing at the lowest rate before "
@@ -145,7 +145,7 @@ public final class BenchMain implements Callable<Integer> {
                 only, skip, sparkJavaOpts, Duration.ofMinutes(runTimeoutMinutes),
                 latencyRates != null ? latencyRates : quick ? List.of(2000.0) : List.of(2000.0, 5000.0, 10000.0,
                         20000.0),
-                Duration.ofSeconds(latencySeconds != null ? latencySeconds : quick ? 10 : 40),
+                Duration.ofSeconds(latencySeconds != null ? latencySeconds : quick ? 10 : 30),
                 Duration.ofSeconds(latencyWarmupSeconds != null ? latencyWarmupSeconds : quick ? 0 : 60),
                 scalingRecords != null ? scalingRecords : List.of(100_000L, 1_000_000L, 5_000_000L),
                 scalingWindows != null ? scalingWindows : List.of(100, 1_000, 10_000, 100_000), seed);

@@ -54,6 +54,13 @@ final class Numbers {
         return r.runs().stream().filter(x -> "spark".equals(x.kind())).toList();
     }
 
+    /** The valid Spark floor (bench's spark-floor study) of {@code work} (read, read-scan) at {@code batch}. */
+    Optional<Run> floor(String work, Long batch) {
+        return r.runs().stream().filter(x -> "spark-floor".equals(x.kind())).filter(Run::valid)
+                .filter(x -> x.rowsPerSecond() != null && Objects.equals(x.maxOffsetsPerTrigger(), batch))
+                .filter(x -> x.name().matches("spark-floor-" + work + "-\\d+k")).findFirst();
+    }
+
     /** The role the profiles file gives a run's profile; the run of the results' baseline is the baseline. */
     Role role(Run run) {
         return run.name().equals(r.config().baseline()) ? Role.BASELINE : profiles.role(run.name());

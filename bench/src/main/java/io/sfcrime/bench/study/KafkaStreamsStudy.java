@@ -218,24 +218,14 @@ public final class KafkaStreamsStudy implements Study {
 
     /** Waits until the peer's progress file counts {@code records} scanned and all of them aggregated. */
     private static boolean waitFor(Path progress, long records, Duration timeout, Child peer) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && peer.isAlive()) {
+        return Lab.pollUntil(() -> {
             try {
                 String[] p = Files.exists(progress) ? Files.readString(progress).trim().split(" ") : null;
                 // Scanned is not enough: the counts lag behind the scan by the repartition topic's backlog.
-                if (p != null && p.length == 2 && Long.parseLong(p[0]) >= records && Boolean.parseBoolean(p[1])) {
-                    return true;
-                }
+                return p != null && p.length == 2 && Long.parseLong(p[0]) >= records && Boolean.parseBoolean(p[1]);
             } catch (IOException | RuntimeException e) {
-                // replaced between the check and the read: try again
+                return false; // replaced between the check and the read: try again
             }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return false;
+        }, Duration.ofMillis(200), timeout, peer);
     }
 }

@@ -17,11 +17,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * What the studies of one benchmark share: the options, the broker, the generated input loaded into
@@ -67,6 +69,27 @@ public final class Lab {
     public static void log(String format, Object... args) {
         System.err.printf(Locale.ROOT, "[bench %6.1fs] %s%n", (System.nanoTime() - START) / 1e9,
                 String.format(Locale.ROOT, format, args));
+    }
+
+    /**
+     * Checks {@code done} every {@code step} until it holds (true), {@code timeout} passes or {@code child} exits
+     * (false). The waits for a child's progress file to account for the records sent use it: the file is re-read
+     * whole, so the step trades reaction time against the harness's own CPU beside the measured process.
+     */
+    static boolean pollUntil(BooleanSupplier done, Duration step, Duration timeout, Child child) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && child.isAlive()) {
+            if (done.getAsBoolean()) {
+                return true;
+            }
+            try {
+                Thread.sleep(step.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     Path dir(String id) {

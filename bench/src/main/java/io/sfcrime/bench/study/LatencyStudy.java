@@ -138,20 +138,9 @@ public final class LatencyStudy implements Study {
 
     /** Waits until the progress file accounts for {@code rows} input rows. */
     private static boolean waitFor(Path progress, long rows, Duration timeout, Child spark) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && spark.isAlive()) {
-            if (Files.exists(progress) && SparkProgress.mainQuery(SparkProgress.read(progress)).stream()
-                    .mapToLong(SparkProgress.Batch::numInputRows).sum() >= rows) {
-                return true;
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return false;
+        return Lab.pollUntil(() -> Files.exists(progress) && SparkProgress.mainQuery(SparkProgress.read(progress))
+                .stream().mapToLong(SparkProgress.Batch::numInputRows).sum() >= rows,
+                Duration.ofMillis(500), timeout, spark);
     }
 
     /** For each batch with data: when its last result row was appended (or its end, if none is found). */

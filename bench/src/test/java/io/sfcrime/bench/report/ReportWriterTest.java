@@ -10,7 +10,10 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -152,5 +155,41 @@ class ReportWriterTest {
                 + String.format(Locale.ROOT, "%.2fx faster", rate("shuffle-2") / rate("spark-defaults")))
                 // A profile without a role of its own here says nothing beyond its effect.
                 .doesNotContain("maxRatePerPartition 10` alone");
+    }
+
+    @Test
+    void theRunTimeAndTheFastestProfileAtAnyBatchSizeAreReported() {
+        // 12:00 to 13:30 in the fixture: over the 90 minutes a full run may take, which the line does not hide.
+        assertThat(md).contains("The whole run took 90 min 00 s (goal for a full run: under 90 min, **missed**).");
+        assertThat(md).contains("| fastest Spark profile, any batch size, ≥ 0.25× the ceiling | "
+                + "`shuffle-2-batch-unlimited` 99,000 / ceiling 200,000 = 0.50× | met |");
+        Results.File unfinished = new Results.File(fixture.started(), null, fixture.machine(), fixture.config(),
+                fixture.runs(), fixture.latency(), fixture.scaling(), fixture.notes(), fixture.cpuProfiles(),
+                fixture.operatorBreakdowns());
+        assertThat(new ReportWriter(unfinished, PROFILES, "x.json").render(null)).contains("The run has no end time");
+    }
+
+    @Test
+    void sparksOwnFloorBoundsTheBestProfileOnlyWhenItWasMeasured() {
+        assertThat(md).doesNotContain("Spark's own floor");
+        List<Results.Run> runs = new ArrayList<>(fixture.runs());
+        runs.add(floor("spark-floor-read-100k", 150_000));
+        runs.add(floor("spark-floor-read-scan-100k", 120_000));
+        Results.File withFloor = new Results.File(fixture.started(), fixture.finished(), fixture.machine(),
+                fixture.config(), runs, fixture.latency(), fixture.scaling(), fixture.notes(), fixture.cpuProfiles(),
+                fixture.operatorBreakdowns());
+        assertThat(new ReportWriter(withFloor, PROFILES, "x.json").render(null))
+                .contains("Spark's own floor at 100,000 records per batch")
+                .contains("150,000 rows/s, 0.75× the ceiling; with the job's record scan added, 120,000 rows/s")
+                .contains("half of that, 75,000 rows/s")
+                .contains("this run reached 80,000, 53% of the read floor");
+    }
+
+    private static Results.Run floor(String name, double rowsPerSecond) {
+        Results.Repetition rep = new Results.Repetition(1, null, "floor.log", Results.Rate.of(1_000_000,
+                rowsPerSecond, rowsPerSecond, 1e6 / rowsPerSecond, 20, 50), Results.Memory.of(600, 300),
+                Results.Batches.NONE, Results.Counts.NONE);
+        return Results.Run.of(name, "spark-floor", "spark-floor", "floor", null, 100_000L,
+                Map.of("source.maxOffsetsPerTrigger", "100000"), List.of(rep));
     }
 }

@@ -75,8 +75,9 @@ public final class SparkFloorStudy implements Study {
                 for (SparkFloorMain.Floor f : t.floors()) {
                     String wrong = f.records() == expected ? null
                             : "read " + f.records() + " records of the topic's " + expected;
-                    Lab.log("%s r%d: %s%.0f rows/s after the first batch, %d records in %d batches, %.2f s",
-                            runName(f.name()), rep, wrong == null ? "" : "INVALID ", f.rowsPerSecondAfterWarmup(),
+                    Lab.log("%s r%d: %s%.0f rows/s %s, %d records in %d batches, %.2f s", runName(f.name()), rep,
+                            wrong == null ? "" : "INVALID ", f.rowsPerSecondAfterWarmup(),
+                            f.batches() > 1 ? "after the first batch" : "(one batch: warm-up included)",
                             f.records(), f.batches(), f.seconds());
                     out.put(f.name(), new Repetition(rep, wrong, lab.o.rel(c.log()), Results.Rate.of(f.records(),
                             f.rowsPerSecondAfterWarmup(), f.records() / f.seconds(), f.seconds(), c.wallSeconds(),

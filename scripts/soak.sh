@@ -23,6 +23,7 @@ SAMPLE_SECONDS="${SAMPLE_SECONDS:-5}"
 GC_SECONDS="${GC_SECONDS:-}"         # a full GC this often, so "heap after GC" is the live heap, not a sawtooth
 WATERMARK="${WATERMARK:-4 hours}"    # windows older than this behind the newest are closed and evicted
 SPARK_HEAP="${SPARK_HEAP:-1g}"
+RESTART_TIMEOUT="${RESTART_TIMEOUT:-300}" # s a kill -9 restart may take to be back before the soak fails
 ROWS_PER_HOUR="${ROWS_PER_HOUR:-2000}" # event-time density: at RATE=2000 one hourly window closes per second
 PASS_HOURS="${PASS_HOURS:-48}"       # the input spans this many clock hours; each producer pass moves that far
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
@@ -67,7 +68,9 @@ stop_all() {
     wait "${pids[$i]}" 2>/dev/null || true
   done
 }
-trap stop_all INT TERM EXIT
+# INT/TERM stop the run too: a trap alone would let the script go on draining against a stopped broker.
+trap 'stop_all; exit 143' INT TERM
+trap stop_all EXIT
 
 # One compact input: PASS_HOURS clock hours of calls, oldest first, 2% invalid of every kind. The producer loops it
 # with fresh crime_ids and call_date_time moved PASS_HOURS further each pass, so event time never stops advancing.
@@ -109,28 +112,68 @@ start_spark() {
 counts_batches() {  # completed batches of the counts query so far, over all runs
   { grep -c '"name":"calls-counts"' "$RUN_DIR/progress.ndjson" 2>/dev/null || true; } | tail -1
 }
+queries_started() {  # counts-query starts logged so far, over all runs
+  { grep -c 'query calls-counts started' "$RUN_DIR/spark.log" 2>/dev/null || true; } | tail -1
+}
+sent_records() {  # what the producer sent, once it has finished (-1 before)
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sent"])' "$RUN_DIR/producer-summary.json" \
+    2>/dev/null || echo -1
+}
+consumed() {  # records of the topic the counts query has completed (end offsets of its latest batch)
+  { grep '"name":"calls-counts"' "$RUN_DIR/progress.ndjson" 2>/dev/null || true; } | tail -1 | python3 -c '
+import json, sys
+line = sys.stdin.read().strip()
+def offsets(o):  # {"topic": {"partition": offset}}, a JSON text or already an object
+    return json.loads(o) if isinstance(o, str) else (o or {})
+print(sum(int(v) for s in (json.loads(line)["sources"] if line else [])
+          for t in offsets(s["endOffset"]).values() for v in t.values()))' 2>/dev/null || echo 0
+}
+# nothing_to_read: the producer has finished and the completed batches cover all it sent. Spark then runs no batch
+# at all, so a wait for "the next batch" would never end (a short run's end kill can land there).
+nothing_to_read() {
+  kill -0 "$PRODUCER" 2>/dev/null && return 1
+  local sent
+  sent="$(sent_records)"
+  [[ "$sent" -ge 0 && "$(consumed)" -ge "$sent" ]]
+}
 # restart LABEL: kill -9 the job once it has completed a batch in this run, start it again, and time the start to
-# its first completed batch (a batch cut off by the kill runs again first).
+# its first completed batch (a batch cut off by the kill runs again first); when nothing is left to read, to the
+# counts query's start instead. Every wait ends within RESTART_TIMEOUT s, with a message, never in a hang.
 restart() {
-  local label="$1" before t0 t1
-  while [[ "$(counts_batches)" -le "$batches_at_start" ]]; do
+  local label="$1" before started_before t0 t1 deadline
+  deadline=$(( $(date +%s) + RESTART_TIMEOUT ))
+  until [[ "$(counts_batches)" -gt "$batches_at_start" ]] || nothing_to_read; do
     kill -0 "$SPARK" 2>/dev/null || { log "spark-app died; see $RUN_DIR/spark.log"; return 1; }
+    (( $(date +%s) < deadline )) || {
+      log "restart ($label): spark-app completed no batch in ${RESTART_TIMEOUT}s (RESTART_TIMEOUT); see $RUN_DIR/spark.log"
+      return 1; }
     sleep 1
   done
   log "kill -9 spark-app ($label)"
   kill -KILL "$SPARK"
   wait "$SPARK" 2>/dev/null || true
   before="$(counts_batches)"
+  started_before="$(queries_started)"
   t0=$(date +%s.%N)
   start_spark
   batches_at_start="$before"
-  while [[ "$(counts_batches)" -le "$before" ]]; do
+  deadline=$(( $(date +%s) + RESTART_TIMEOUT ))
+  until [[ "$(counts_batches)" -gt "$before" ]] \
+      || { [[ "$(queries_started)" -gt "$started_before" ]] && nothing_to_read; }; do
     kill -0 "$SPARK" 2>/dev/null || { log "spark-app died after the restart; see $RUN_DIR/spark.log"; return 1; }
+    (( $(date +%s) < deadline )) || {
+      log "restart ($label): no batch within ${RESTART_TIMEOUT}s of the restart (RESTART_TIMEOUT); see $RUN_DIR/spark.log"
+      return 1; }
     sleep 0.2
   done
   t1=$(date +%s.%N)
   python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$t0" "$t1" >"$RUN_DIR/restart-$label.s"
-  log "restart ($label): first batch after $(cat "$RUN_DIR/restart-$label.s") s"
+  if [[ "$(counts_batches)" -gt "$before" ]]; then
+    log "restart ($label): first batch after $(cat "$RUN_DIR/restart-$label.s") s"
+  else
+    log "restart ($label): counts query running after $(cat "$RUN_DIR/restart-$label.s") s (nothing left to read)"
+    echo "to the counts query's start: nothing was left to read" >"$RUN_DIR/restart-$label.note"
+  fi
 }
 
 log "spark-app (continuous, heap $SPARK_HEAP)"
@@ -191,16 +234,7 @@ producer_exit=0
 wait "$PRODUCER" || producer_exit=$?
 (( restarted_end == 1 )) || { date +%s >"$RUN_DIR/kill-end.s"; restart end || true; }
 log "producer finished (exit $producer_exit); letting spark-app catch up"
-sent=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sent"])' "$RUN_DIR/producer-summary.json" 2>/dev/null || echo -1)
-consumed() {  # records of the topic the counts query has completed (end offsets of its latest batch)
-  { grep '"name":"calls-counts"' "$RUN_DIR/progress.ndjson" 2>/dev/null || true; } | tail -1 | python3 -c '
-import json, sys
-line = sys.stdin.read().strip()
-def offsets(o):  # {"topic": {"partition": offset}}, a JSON text or already an object
-    return json.loads(o) if isinstance(o, str) else (o or {})
-print(sum(int(v) for s in (json.loads(line)["sources"] if line else [])
-          for t in offsets(s["endOffset"]).values() for v in t.values()))' 2>/dev/null || echo 0
-}
+sent="$(sent_records)"
 for _ in $(seq 1 120); do
   kill -0 "$SPARK" 2>/dev/null || break
   sample

@@ -107,6 +107,8 @@ checks = {
 exact = all(checks.values())
 restart_start = float(read("restart-start.s", "-1"))
 restart_end = float(read("restart-end.s", "-1"))
+# A restart with nothing left to read runs no batch; soak.sh then timed it to the counts query's start and says so.
+restart_notes = {label: read(f"restart-{label}.note", "").strip() for label in ("start", "end")}
 minutes = int(re.sub(r"\D", "", duration) or 0) * {"h": 60, "m": 1, "s": 1 / 60}.get(duration[-1], 1 / 60)
 state_max = max((v for _, v in state), default=0)
 summary = {
@@ -125,7 +127,7 @@ summary = {
     "batch_ms_median": {"first_third": statistics.median(third(batch_ms, 0) or [0]),
                         "last_third": statistics.median(third(batch_ms, 2) or [0])},
     "batches": len(progress),
-    "restart_s": {"start": restart_start, "end": restart_end,
+    "restart_s": {"start": restart_start, "end": restart_end, "notes": {k: v for k, v in restart_notes.items() if v},
                   "ratio_end_start": round(restart_end / restart_start, 3) if restart_start > 0 else None},
     "producer": producer,
     "report_totals": {k: report.get(k) for k in COMPARED[:4]},
@@ -153,8 +155,9 @@ with open(f"{run}/summary.md", "w") as f:
             f" last third {k['last_third_max']})\n")
     f.write(f"- batch duration median, ms: first third {summary['batch_ms_median']['first_third']}, last third "
             f"{summary['batch_ms_median']['last_third']} ({len(progress)} batches)\n")
+    notes = "".join(f"; {label}: {note}" for label, note in r["notes"].items())
     f.write(f"- restart to the first completed batch after kill -9: start {r['start']} s, end {r['end']} s"
-            f" (end/start {r['ratio_end_start']})\n\n")
+            f" (end/start {r['ratio_end_start']}{notes})\n\n")
     f.write("| check | ok |\n|---|---|\n")
     for name, ok in checks.items():
         f.write(f"| {name} | {'yes' if ok else 'NO'} |\n")

@@ -37,7 +37,7 @@ class ProfilesTest {
                 .containsEntry("source.maxOffsetsPerTrigger", "100000");
         assertThat(p.all()).extracting(pr -> pr.settings().get("spark.sql.shuffle.partitions"))
                 .contains("1", "2", "4", "10", "200");
-        assertThat(p.all()).extracting(Profiles.Profile::maxOffsetsPerTrigger).contains(10_000L, 100_000L, 0L);
+        assertThat(p.all()).extracting(Profiles.Profile::maxOffsetsPerTrigger).contains(20_000L, 100_000L, 0L);
         assertThat(p.all()).extracting(pr -> pr.settings().get("spark.default.parallelism")).contains("2", "10000");
         assertThat(p.all()).anyMatch(pr -> pr.settings().getOrDefault(
                 "spark.sql.streaming.stateStore.providerClass", "").contains("RocksDB"));

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The best profile and the ceiling on inputs of N = 100k/1M/5M records, then at 10^2..10^5 distinct windows the
+ * The best profile and the ceiling on inputs of N = 1M/5M records, then at 10^2, 10^4, 10^5 distinct windows the
  * best profile on both state stores too: state grows with the windows, and the HDFS-backed store keeps every key on
  * the heap while RocksDB keeps them off it. Each point is checked against its own ceiling run.
  */

@@ -115,9 +115,11 @@ counts_batches() {  # completed batches of the counts query so far, over all run
 queries_started() {  # counts-query starts logged so far, over all runs
   { grep -c 'query calls-counts started' "$RUN_DIR/spark.log" 2>/dev/null || true; } | tail -1
 }
-sent_records() {  # what the producer sent, once it has finished (-1 before)
-  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sent"])' "$RUN_DIR/producer-summary.json" \
-    2>/dev/null || echo -1
+SENT=-1
+sent_records() {  # what the producer sent, once it has finished (-1 before); read from its summary once
+  (( SENT >= 0 )) || SENT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sent"])' \
+    "$RUN_DIR/producer-summary.json" 2>/dev/null || echo -1)
+  echo "$SENT"
 }
 consumed() {  # records of the topic the counts query has completed (end offsets of its latest batch)
   { grep '"name":"calls-counts"' "$RUN_DIR/progress.ndjson" 2>/dev/null || true; } | tail -1 | python3 -c '
@@ -132,23 +134,29 @@ print(sum(int(v) for s in (json.loads(line)["sources"] if line else [])
 # at all, so a wait for "the next batch" would never end (a short run's end kill can land there).
 nothing_to_read() {
   kill -0 "$PRODUCER" 2>/dev/null && return 1
-  local sent
-  sent="$(sent_records)"
-  [[ "$sent" -ge 0 && "$(consumed)" -ge "$sent" ]]
+  sent_records >/dev/null  # fills SENT in this shell, not a subshell, so the summary is parsed once
+  [[ "$SENT" -ge 0 && "$(consumed)" -ge "$SENT" ]]
 }
+# await WHAT STEP CONDITION...: run CONDITION every STEP s until it holds; fail with a message when spark-app dies or
+# RESTART_TIMEOUT s pass first (a wait that can never end was how CI once hung).
+await() {
+  local what="$1" step="$2" deadline=$(( $(date +%s) + RESTART_TIMEOUT ))
+  shift 2
+  until "$@"; do
+    kill -0 "$SPARK" 2>/dev/null || { log "spark-app died $what; see $RUN_DIR/spark.log"; return 1; }
+    (( $(date +%s) < deadline )) || {
+      log "no batch $what within ${RESTART_TIMEOUT}s (RESTART_TIMEOUT); see $RUN_DIR/spark.log"; return 1; }
+    sleep "$step"
+  done
+}
+batch_since() { [[ "$(counts_batches)" -gt "$1" ]]; }
+started_since() { [[ "$(queries_started)" -gt "$1" ]]; }
 # restart LABEL: kill -9 the job once it has completed a batch in this run, start it again, and time the start to
 # its first completed batch (a batch cut off by the kill runs again first); when nothing is left to read, to the
 # counts query's start instead. Every wait ends within RESTART_TIMEOUT s, with a message, never in a hang.
 restart() {
-  local label="$1" before started_before t0 t1 deadline
-  deadline=$(( $(date +%s) + RESTART_TIMEOUT ))
-  until [[ "$(counts_batches)" -gt "$batches_at_start" ]] || nothing_to_read; do
-    kill -0 "$SPARK" 2>/dev/null || { log "spark-app died; see $RUN_DIR/spark.log"; return 1; }
-    (( $(date +%s) < deadline )) || {
-      log "restart ($label): spark-app completed no batch in ${RESTART_TIMEOUT}s (RESTART_TIMEOUT); see $RUN_DIR/spark.log"
-      return 1; }
-    sleep 1
-  done
+  local label="$1" before started_before t0 t1
+  await "before the kill ($label)" 1 eval 'batch_since "$batches_at_start" || nothing_to_read' || return 1
   log "kill -9 spark-app ($label)"
   kill -KILL "$SPARK"
   wait "$SPARK" 2>/dev/null || true
@@ -157,18 +165,11 @@ restart() {
   t0=$(date +%s.%N)
   start_spark
   batches_at_start="$before"
-  deadline=$(( $(date +%s) + RESTART_TIMEOUT ))
-  until [[ "$(counts_batches)" -gt "$before" ]] \
-      || { [[ "$(queries_started)" -gt "$started_before" ]] && nothing_to_read; }; do
-    kill -0 "$SPARK" 2>/dev/null || { log "spark-app died after the restart; see $RUN_DIR/spark.log"; return 1; }
-    (( $(date +%s) < deadline )) || {
-      log "restart ($label): no batch within ${RESTART_TIMEOUT}s of the restart (RESTART_TIMEOUT); see $RUN_DIR/spark.log"
-      return 1; }
-    sleep 0.2
-  done
+  await "after the restart ($label)" 0.2 \
+    eval 'batch_since "$before" || { started_since "$started_before" && nothing_to_read; }' || return 1
   t1=$(date +%s.%N)
   python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$t0" "$t1" >"$RUN_DIR/restart-$label.s"
-  if [[ "$(counts_batches)" -gt "$before" ]]; then
+  if batch_since "$before"; then
     log "restart ($label): first batch after $(cat "$RUN_DIR/restart-$label.s") s"
   else
     log "restart ($label): counts query running after $(cat "$RUN_DIR/restart-$label.s") s (nothing left to read)"

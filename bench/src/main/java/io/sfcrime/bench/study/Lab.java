@@ -10,14 +10,20 @@ import io.sfcrime.bench.run.Broker;
 import io.sfcrime.bench.run.Child;
 import io.sfcrime.bench.run.CpuProfile;
 import io.sfcrime.bench.run.OperatorBreakdown;
+import io.sfcrime.common.CallFields;
+import io.sfcrime.common.Invalid;
 import io.sfcrime.common.gen.CallGenerator;
 import io.sfcrime.common.report.CountsReport;
+import io.sfcrime.common.scan.EventTimeRange;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -155,15 +161,55 @@ public final class Lab {
     /** A generated input file and what the generator says it holds. */
     public record Input(Path file, CallGenerator.Options options, CallGenerator.Summary summary) {
         /**
+         * Where an input of {@code windows} > 0 ends: where the default input ends (2019-01-01 00:00 San Francisco
+         * time). Its hours reach back from there, so every event time lies in the past of any clock the benchmark
+         * runs at, and the producer and the job, which judge event times against their clock plus
+         * {@code validation.maxFutureSkew}, accept every record the generator calls valid (spread forward from the
+         * default start, 10^5 hours would run to 2030, past the clock). 10^5 hours reach back to 2007, far from
+         * {@code validation.minEventTime} (1970).
+         */
+        static final LocalDateTime WINDOWS_END = CallGenerator.DEFAULT_START.plus(CallGenerator.DEFAULT_SPAN);
+        private static final DateTimeFormatter EVENT_TIME_TEXT = DateTimeFormatter.ofPattern(
+                "uuuu-MM-dd'T'HH:mm:ss.SSS");
+
+        /**
          * Shuffled event times (the hard case for state) with 2% invalid records mixed in; {@code windows} > 0 spreads
-         * the events over that many hourly windows.
+         * the events over that many San Francisco clock hours ending at {@link #WINDOWS_END}. As hourly windows of
+         * event time that is one fewer per spring-forward change in the span, whose skipped clock hour does not exist
+         * and falls into the next: 10^2 hours are 100 windows, 10^4 are 9,999, 10^5 are 99,989.
          */
         public static Input generate(Path file, long seed, long count, int windows) {
+            CallGenerator.Options g = options(seed, count, windows);
+            requirePlausible(g, EventTimeRange.defaults(), System.currentTimeMillis());
+            return new Input(file, g, new CallGenerator(g).write(file));
+        }
+
+        /** The generator's options of {@link #generate}. */
+        static CallGenerator.Options options(long seed, long count, int windows) {
             CallGenerator.Options g = CallGenerator.Options.defaults().withSeed(seed).withCount(count)
                     .withFormat(CallGenerator.Format.NDJSON).withOrder(CallGenerator.Order.SHUFFLED)
                     .withInvalidFraction(0.02);
-            g = windows > 0 ? g.withWindows(windows) : g;
-            return new Input(file, g, new CallGenerator(g).write(file));
+            return windows > 0 ? g.withStart(WINDOWS_END.minusHours(windows)).withWindows(windows) : g;
+        }
+
+        /**
+         * Fails unless every event time of {@code g}'s span is plausible at {@code nowMillis} under {@code range}
+         * (the product's rule, which the producer applies at its wall clock): a record the generator writes as valid
+         * and the producer dead-letters would make the run's expected count wrong, and it would only show after the
+         * input is written and sent.
+         */
+        static void requirePlausible(CallGenerator.Options g, EventTimeRange range, long nowMillis) {
+            LocalDateTime first = g.start();
+            LocalDateTime last = g.start().plus(g.span()).minusNanos(1_000_000);
+            for (LocalDateTime t : List.of(first, last)) {
+                String text = t.format(EVENT_TIME_TEXT);
+                Invalid invalid = range.check(text, t.atZone(ZoneId.of(CallFields.EVENT_TIME_ZONE)).toInstant()
+                        .toEpochMilli(), nowMillis);
+                if (invalid != null) {
+                    throw new IllegalArgumentException("the generated input would span " + first + " to " + last
+                            + ", outside the plausible event times " + range + ": " + invalid.message());
+                }
+            }
         }
 
         /** Mean bytes of a record, without its newline. */

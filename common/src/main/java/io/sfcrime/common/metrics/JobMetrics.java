@@ -47,8 +47,8 @@ public final class JobMetrics {
             .build();
     public static final Metric DEAD_LETTERED_ROWS = Metric.builder("sfcrime_dead_lettered_rows_total")
             .type(MetricType.COUNTER)
-            .doc("Records the dead-letter query wrote to the dead-letter topic: numOutputRows of its sink, summed "
-                    + "over its batches.")
+            .doc("Records the counts query's tasks wrote to the dead-letter topic, counted once the broker "
+                    + "acknowledged them and the task succeeded (a replayed batch writes and counts them again).")
             .build();
     public static final Metric BATCHES = Metric.builder("sfcrime_batches_total").type(MetricType.COUNTER)
             .doc("Micro-batches the counts query has completed.")
@@ -63,7 +63,7 @@ public final class JobMetrics {
     public static final Metric INPUT_LAG = Metric.builder("sfcrime_input_lag_records").type(MetricType.GAUGE)
             .label("partition")
             .doc("Records of the input topic the job has not processed yet, per partition: the partition's latest "
-                    + "offset minus the offset both queries have processed, measured after each completed batch.")
+                    + "offset minus the offset the job has processed, measured after each completed batch.")
             .build();
     public static final Metric OFFSET_COMMITS = Metric.builder("sfcrime_offset_commits_total")
             .type(MetricType.COUNTER)

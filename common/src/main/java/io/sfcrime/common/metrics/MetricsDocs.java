@@ -54,7 +54,7 @@ public final class MetricsDocs {
                 .append("## Consumer-group offsets\n\n")
                 .append("Spark's Kafka source keeps its offsets in the checkpoint and commits none to Kafka, so lag ")
                 .append("tools see nothing. After each completed batch the job commits the offsets it has processed ")
-                .append("(per partition, the lower of its two queries) to the consumer group `--consumer-group` ")
+                .append("to the consumer group `--consumer-group` ")
                 .append("(default `<app name>-spark`; the chart passes `<release>-spark`) with the admin client. ")
                 .append("`kafka-consumer-groups --describe`, Kafka Exporter (`kafka_consumergroup_lag`) and Burrow ")
                 .append("then show the job's lag. **The checkpoint stays the only source of truth for resuming**: ")

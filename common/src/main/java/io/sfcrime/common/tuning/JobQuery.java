@@ -3,13 +3,16 @@ package io.sfcrime.common.tuning;
 import java.util.Optional;
 
 /**
- * The streaming job's two queries, in the order they start. Declared here, beside the tuning keys, so each key can
- * say which queries it shapes; the queries themselves are built in spark-app.
+ * The streaming job's queries, in the order they start. Declared here, beside the tuning keys, so each key can say
+ * which queries it shapes; the queries themselves are built in spark-app. There is one: the dead letters are written
+ * from the counts query's scan (until 2026-12 a second query read the whole topic again for them; a checkpoint of
+ * that time still holds its {@code dead-letter} directory, which nothing reads any more).
  */
 public enum JobQuery {
-    /** Kafka → validate → invalid rows → dead-letter topic. Stateless. */
-    DEAD_LETTERS("calls-dead-letter", "dead-letter"),
-    /** Kafka → validate → windowed counts and counters → results topic. Holds the aggregation state. */
+    /**
+     * Kafka → validate (invalid records → dead-letter topic) → windowed counts and counters → results topic. Holds the
+     * aggregation state.
+     */
     COUNTS("calls-counts", "counts");
 
     private final String queryName;

@@ -125,8 +125,9 @@ final class Supervisor {
         SparkSession spark = Sessions.create(config, settings.tuning());
         metrics.registerWithSpark();
         ProgressLog progress = new ProgressLog(config.progressFile(), AliveFile.at(config.aliveFile()));
-        MetricsListener metricsListener = new MetricsListener(metrics, progress, offsets);
         BatchBarrier barrier = new BatchBarrier();
+        StreamingJob job = new StreamingJob(spark, config, settings, codes, progress, barrier, out);
+        MetricsListener metricsListener = new MetricsListener(metrics, progress, offsets, job::deadLettered);
         // Listeners see each event in this order: a batch's metrics are updated and its progress line written before
         // the barrier lets a stop go ahead, and the status follows.
         spark.streams().addListener(metricsListener);
@@ -159,7 +160,6 @@ final class Supervisor {
                 out.flush();
                 retune.lateRows(batchId, rows, ProgressLog.LATE_ADVICE);
             });
-            StreamingJob job = new StreamingJob(spark, config, settings, codes, progress, barrier, out);
             job.recordOperators(operators);
             job.start();
             retune.start(new SparkActions(spark, job, settings, retune.onKubernetes(), restart));

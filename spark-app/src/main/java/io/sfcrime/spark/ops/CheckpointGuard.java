@@ -18,17 +18,24 @@ import java.util.stream.Stream;
 /**
  * Checks the checkpoint before Spark sees it, because Spark's own reactions to a damaged one are silent or
  * cryptic: without {@code metadata} it gives the query a new id and resumes from the offsets (the report folds the
- * results topic by query id, so every count written before would silently vanish from it); without one query's
- * directory it recounts that query from {@code source.startingOffsets}; a corrupted offsets or commits file fails deep
+ * results topic by query id, so every count written before would silently vanish from it); without the counts
+ * directory of an older checkpoint that still holds the former dead-letter query's, it recounts from
+ * {@code source.startingOffsets}; a corrupted offsets or commits file fails deep
  * inside the first batch with a stack trace. Here each of these is refused with what is wrong and how to recover.
  * <p>
- * A checkpoint that is absent altogether (no directory, or one without either query's directory) is a new job and
- * is announced as such: the report then counts the input topic from its start under a new query id.
+ * A checkpoint that is absent altogether (no directory, or one without the counts query's directory: the job has
+ * one query, so that directory is its whole checkpoint) is a new job and is announced as such: the report then counts the input topic from its start under a new query id.
  */
 public final class CheckpointGuard {
     private static final String RECOVER = "To recover, restore the whole checkpoint directory from a backup (or the "
             + "volume it lived on) and start again. To start over on purpose instead, move the checkpoint directory "
             + "aside and write to a new --results-topic (or delete the old one), so old and new counts are not mixed.";
+
+    /**
+     * The dead-letter query's directory in checkpoints written before the dead letters came from the counts query's
+     * scan; nothing reads it any more, but its progress shows that a job ran here.
+     */
+    static final String LEGACY_DEAD_LETTER_DIR = "dead-letter";
 
     private CheckpointGuard() {
     }
@@ -50,20 +57,19 @@ public final class CheckpointGuard {
      */
     public static Optional<String> check(JobConfig config) {
         QueryCheckpoint counts = inspect(config.queryCheckpoint(JobQuery.COUNTS), true);
-        QueryCheckpoint deadLetters = inspect(config.queryCheckpoint(JobQuery.DEAD_LETTERS), false);
-        if (!counts.present() && !deadLetters.present()) {
-            return Optional.of("no checkpoint in " + config.checkpoint() + ": starting a new job (counts start from "
-                    + "zero at source.startingOffsets). If you expected to resume, stop now and restore the checkpoint.");
+        if (counts.present()) {
+            return Optional.empty();
         }
-        for (QueryCheckpoint[] pair : new QueryCheckpoint[][] {{counts, deadLetters}, {deadLetters, counts}}) {
-            if (!pair[0].present()) {
-                throw new UnusableCheckpointException("checkpoint " + config.checkpoint() + " is incomplete: "
-                        + pair[0].dir() + " is missing while " + pair[1].dir() + " has progress up to batch "
-                        + Math.max(pair[1].latestOffsets(), pair[1].latestCommit()) + ". Starting that query afresh "
-                        + "would count the input again from source.startingOffsets. " + RECOVER);
-            }
+        // A checkpoint of the two-query job (a dead-letter query beside the counts) that lost its counts directory.
+        QueryCheckpoint legacy = inspect(config.checkpoint().resolve(LEGACY_DEAD_LETTER_DIR), false);
+        if (legacy.present()) {
+            throw new UnusableCheckpointException("checkpoint " + config.checkpoint() + " is incomplete: "
+                    + counts.dir() + " is missing while " + legacy.dir() + " has progress up to batch "
+                    + Math.max(legacy.latestOffsets(), legacy.latestCommit()) + ". Starting the counts afresh "
+                    + "would count the input again from source.startingOffsets. " + RECOVER);
         }
-        return Optional.empty();
+        return Optional.of("no checkpoint in " + config.checkpoint() + ": starting a new job (counts start from "
+                + "zero at source.startingOffsets). If you expected to resume, stop now and restore the checkpoint.");
     }
 
     /** Reads one query's checkpoint directory; throws when it is damaged. */

@@ -24,8 +24,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The job's processed offsets for the outside world: after each completed batch, the offsets both queries have
- * processed (per partition, the lower of the two) are committed to a Kafka consumer group with the admin client, so
+ * The job's processed offsets for the outside world: after each completed batch, the offsets every query of the job
+ * has processed (per partition, the lowest) are committed to a Kafka consumer group with the admin client, so
  * {@code kafka-consumer-groups --describe}, Kafka Exporter and Burrow see the job's lag; and the lag per partition
  * (latest offset minus that) goes into {@link JobMetrics#INPUT_LAG}.
  * <p>

@@ -3,6 +3,8 @@ package io.sfcrime.spark.pipeline;
 import io.sfcrime.common.Invalid;
 import io.sfcrime.common.scan.CallScanner;
 import io.sfcrime.common.scan.EventTimeRange;
+import io.sfcrime.spark.sink.DeadLetterTarget;
+import io.sfcrime.spark.sink.DeadLetterWriter;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -10,7 +12,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import scala.Tuple2;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -64,30 +65,40 @@ public final class PartialCounts {
     private PartialCounts() {
     }
 
+    /** {@link #count(Dataset, EventTimeRange, Duration, DeadLetterTarget)} without writing dead letters (tests). */
+    public static Dataset<Row> count(Dataset<Row> kafkaRows, EventTimeRange range, Duration window) {
+        return count(kafkaRows, range, window, null);
+    }
+
     /**
      * Kafka rows → partial counts {@code (level, window_end, crime_type, disposition, n)}: per Kafka partition of the
      * batch, one row per key its records touch. Event times outside {@code range} are invalid, judged at the batch's
-     * clock.
+     * clock. Each invalid record also goes to {@code deadLetters} (null: nowhere) from the task that read it.
      */
-    public static Dataset<Row> count(Dataset<Row> kafkaRows, EventTimeRange range, Duration window) {
+    public static Dataset<Row> count(Dataset<Row> kafkaRows, EventTimeRange range, Duration window,
+                                     DeadLetterTarget deadLetters) {
         long windowUs = window.toNanos() / 1000;
-        Dataset<Tuple2<byte[], Long>> values = kafkaRows.select(col("value"), unix_millis(current_timestamp()))
-                .as(Encoders.tuple(Encoders.BINARY(), Encoders.LONG()));
-        Dataset<Row> partial = values.mapPartitions(
-                (MapPartitionsFunction<Tuple2<byte[], Long>, Row>) it -> fold(it, range, windowUs),
+        Dataset<Row> records = kafkaRows.select(col("key"), col("value"), col("topic"), col("partition"),
+                col("offset"), unix_millis(current_timestamp()));
+        Dataset<Row> partial = records.mapPartitions(
+                (MapPartitionsFunction<Row, Row>) it -> fold(it, range, windowUs, deadLetters),
                 Encoders.row(PARTIAL));
         return partial.select(col(LEVEL), expr("timestamp_micros(" + WINDOW_END_US + ")").as(WINDOW_END),
                 col(CRIME_TYPE), col(DISPOSITION), col(N));
     }
 
-    /** Scans and counts one partition's records; visible for tests. */
-    static Iterator<Row> fold(Iterator<Tuple2<byte[], Long>> records, EventTimeRange range, long windowUs) {
+    /**
+     * Scans and counts one partition's records {@code (key, value, topic, partition, offset, batch clock)}; visible
+     * for tests.
+     */
+    static Iterator<Row> fold(Iterator<Row> records, EventTimeRange range, long windowUs,
+                              DeadLetterTarget deadLetters) {
         CallScanner s = new CallScanner();
         Map<Key, long[]> counts = new HashMap<>();
         while (records.hasNext()) {
-            Tuple2<byte[], Long> r = records.next();
-            byte[] value = r._1();
-            Invalid why = value == null ? s.scan(null) : s.scan(value, value.length, range, r._2());
+            Row r = records.next();
+            byte[] value = (byte[]) r.get(1);
+            Invalid why = value == null ? s.scan(null) : s.scan(value, value.length, range, r.getLong(5));
             if (why == null) {
                 // As WindowCounts.windowEnd: the end of the epoch-aligned window holding the event time.
                 long us = s.eventMillis() * 1000L;
@@ -98,6 +109,10 @@ public final class PartialCounts {
                 add(counts, VALID);
             } else {
                 add(counts, new Key(COUNTER, null, INVALID_ROWS_PREFIX + why.code(), null));
+                if (deadLetters != null) {
+                    DeadLetterWriter.send(deadLetters, r.getString(2), r.getInt(3), r.getLong(4), (byte[]) r.get(0),
+                            value, why.code(), why.message());
+                }
             }
         }
         return counts.entrySet().stream().map(e -> RowFactory.create(e.getKey().level(), e.getKey().windowEndUs(),

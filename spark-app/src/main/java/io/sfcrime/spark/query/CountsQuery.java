@@ -11,6 +11,7 @@ import io.sfcrime.spark.pipeline.KafkaSource;
 import io.sfcrime.spark.pipeline.PartialCounts;
 import io.sfcrime.spark.pipeline.RadioCodeJoin;
 import io.sfcrime.spark.pipeline.WindowCounts;
+import io.sfcrime.spark.sink.DeadLetterTarget;
 import io.sfcrime.spark.sink.ResultsSink;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,7 +23,11 @@ import org.apache.spark.sql.streaming.Trigger;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
-/** The {@link JobQuery#COUNTS} query: Kafka → validate → window and count → radio-code join → results topic. */
+/**
+ * The job's query: Kafka → validate (invalid records → dead-letter topic) → window and count → radio-code join →
+ * results topic. The dead letters are written from the scan's tasks ({@link DeadLetterTarget}) so the topic is read
+ * once: a query has one sink, and a second query only for them read every record again.
+ */
 final class CountsQuery {
     private CountsQuery() {
     }
@@ -33,7 +38,8 @@ final class CountsQuery {
     }
 
     static StreamingQuery start(SparkSession spark, JobConfig config, Tuning tuning, RadioCodes radioCodes,
-                                ResultsSink sink, Trigger trigger) throws TimeoutException {
+                                ResultsSink sink, DeadLetterTarget deadLetters, Trigger trigger)
+            throws TimeoutException {
         Duration window = tuning.getDuration(TuningKeys.WINDOW_DURATION);
         // Read the input topic, batch by batch as the source.* keys say.
         Dataset<Row> calls = KafkaSource.read(spark, config, tuning);
@@ -41,12 +47,14 @@ final class CountsQuery {
         boolean dedupe = tuning.getBoolean(TuningKeys.DEDUPE);
         Dataset<Row> counted;
         if (preAggregates(tuning)) {
-            // Parse, validate and count each Kafka partition's records in one pass; the aggregation sums the counts.
-            counted = WindowCounts.sumPartials(PartialCounts.count(calls, EventTimeRange.of(tuning), window),
-                    watermarkDelay);
+            // Parse, validate and count each Kafka partition's records in one pass, sending the invalid ones to the
+            // dead-letter topic; the aggregation sums the counts.
+            counted = WindowCounts.sumPartials(
+                    PartialCounts.count(calls, EventTimeRange.of(tuning), window, deadLetters), watermarkDelay);
         } else {
-            // Parse and validate each record once; invalid rows keep their reason and go on to the counters.
-            Dataset<Row> validated = CallValidation.validate(calls, EventTimeRange.of(tuning));
+            // Parse and validate each record once; invalid rows go to the dead-letter topic and, with their reason,
+            // on to the counters.
+            Dataset<Row> validated = CallValidation.validate(calls, EventTimeRange.of(tuning), deadLetters);
             // Count per window (and per reason for invalid rows) in one aggregation; the watermark evicts old windows.
             counted = WindowCounts.countCalls(validated, window, watermarkDelay, dedupe);
         }

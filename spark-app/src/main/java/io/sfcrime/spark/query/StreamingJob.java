@@ -8,6 +8,8 @@ import io.sfcrime.spark.config.JobConfig;
 import io.sfcrime.spark.config.RuntimeSettings;
 import io.sfcrime.spark.ops.OperatorMetrics;
 import io.sfcrime.spark.ops.ProgressLog;
+import io.sfcrime.spark.sink.DeadLetterTarget;
+import io.sfcrime.spark.sink.DeadLetterWriter;
 import io.sfcrime.spark.sink.ResultsSink;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -24,9 +26,8 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The job's two streaming queries ({@link JobQuery}), each started and stopped on its own so a reconciler can restart
- * one with new settings from the same checkpoint. A query has one sink, and the invalid rows do not survive the
- * aggregation, hence two queries over one topic: {@link CountsQuery} and {@link DeadLetterQuery}.
+ * The job's streaming queries ({@link JobQuery}: today the one {@link CountsQuery}), each started and stopped on its
+ * own so a reconciler can restart one with new settings from the same checkpoint.
  */
 public final class StreamingJob {
     private static final Logger LOG = LoggerFactory.getLogger(StreamingJob.class);
@@ -38,6 +39,7 @@ public final class StreamingJob {
     private final ProgressLog progress;
     private final BatchBarrier barrier;
     private final PrintStream console;
+    private final DeadLetterTarget deadLetters;
     private final Map<JobQuery, StreamingQuery> running = new EnumMap<>(JobQuery.class);
     private OperatorMetrics operators;
 
@@ -54,6 +56,12 @@ public final class StreamingJob {
         this.progress = progress;
         this.barrier = barrier;
         this.console = console;
+        this.deadLetters = DeadLetterTarget.create(spark, config.bootstrap(), config.deadLetterTopic());
+    }
+
+    /** Dead letters the broker has acknowledged so far in this session (successful tasks). */
+    public long deadLettered() {
+        return deadLetters.written().sum();
     }
 
     /** --operator-metrics-file: the results sink of each (re)started counts query times its steps into it. */
@@ -72,12 +80,12 @@ public final class StreamingJob {
     public synchronized StreamingQuery start(JobQuery query) throws TimeoutException {
         Tuning tuning = settings.tuning();
         StreamingQuery started = switch (query) {
-            case DEAD_LETTERS -> DeadLetterQuery.start(spark, config, tuning, trigger(tuning));
             case COUNTS -> {
                 ResultsSink sink = new ResultsSink(config.bootstrap(), config.resultsTopic(),
                         config.queryCheckpoint(JobQuery.COUNTS), settings, console);
                 sink.recordDriverTimes(operators);
-                StreamingQuery q = CountsQuery.start(spark, config, tuning, radioCodes, sink, trigger(tuning));
+                StreamingQuery q = CountsQuery.start(spark, config, tuning, radioCodes, sink, deadLetters,
+                        trigger(tuning));
                 progress.attach(q.id(), sink);
                 yield q;
             }
@@ -95,7 +103,7 @@ public final class StreamingJob {
 
     /**
      * Stops the given queries once their batches in flight have finished and starts them again from their
-     * checkpoints with the current tuning. Both in-flight batches finish side by side: one wait, not two.
+     * checkpoints with the current tuning. The in-flight batches finish side by side: one wait, not one each.
      */
     public void restart(Set<JobQuery> queries) throws TimeoutException {
         for (JobQuery query : queries) {
@@ -143,9 +151,14 @@ public final class StreamingJob {
         return null;
     }
 
-    /** Stops the counts query, then the dead-letter query, each after its batch in flight. */
+    /**
+     * Stops every query after its batch in flight, then closes this JVM's dead-letter producers (in local mode the
+     * tasks ran here; executors close theirs when they exit).
+     */
     public void stopGracefully() throws TimeoutException {
-        barrier.stopAfterCurrentBatch(query(JobQuery.COUNTS));
-        barrier.stopAfterCurrentBatch(query(JobQuery.DEAD_LETTERS));
+        for (JobQuery query : JobQuery.values()) {
+            barrier.stopAfterCurrentBatch(query(query));
+        }
+        DeadLetterWriter.closeAll();
     }
 }

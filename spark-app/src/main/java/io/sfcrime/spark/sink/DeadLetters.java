@@ -1,40 +1,42 @@
 package io.sfcrime.spark.sink;
 
 import io.sfcrime.common.DeadLetter;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
 
-import static io.sfcrime.spark.pipeline.Columns.MESSAGE;
-import static io.sfcrime.spark.pipeline.Columns.REASON;
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
- * Dead letters: the invalid rows as records for Spark's Kafka sink, the original key and value with headers saying
- * why ({@link DeadLetter}); {@code dlq.index} ({@code topic-partition@offset}) identifies a duplicate after a replay.
+ * Dead letters: an invalid input record as a record of the dead-letter topic, the original key and value with headers
+ * saying why ({@link DeadLetter}); {@code dlq.index} ({@code topic-partition@offset}) identifies a duplicate after a
+ * replay.
  */
 public final class DeadLetters {
+    /** {@link DeadLetter#SOURCE} of the job's dead letters (the producer writes its own). */
+    public static final String SOURCE = "spark-app";
+
     private DeadLetters() {
     }
 
-    /** Invalid rows only, as dead-letter records for Spark's Kafka sink: original key and value, reason headers. */
-    public static Dataset<Row> records(Dataset<Row> validated) {
-        Column index = concat(col("topic"), lit("-"), col("partition").cast("string"), lit("@"),
-                col("offset").cast("string"));
-        return validated.where(col(REASON).isNotNull())
-                .select(col("key"), col("value"), array(
-                        header(DeadLetter.REASON, col(REASON)),
-                        header(DeadLetter.MESSAGE, col(MESSAGE)),
-                        header(DeadLetter.INDEX, index),
-                        header(DeadLetter.SOURCE, lit("spark-app")),
-                        header(DeadLetter.ORIGIN, col("topic"))).as("headers"));
+    /** The dead letter of input record {@code sourceTopic-partition@offset}, refused for {@code reason}. */
+    public static ProducerRecord<byte[], byte[]> record(String deadLetterTopic, String sourceTopic, int partition,
+                                                        long offset, byte[] key, byte[] value, String reason,
+                                                        String message) {
+        return new ProducerRecord<>(deadLetterTopic, null, key, value, List.of(
+                header(DeadLetter.REASON, reason),
+                header(DeadLetter.MESSAGE, message),
+                header(DeadLetter.INDEX, index(sourceTopic, partition, offset)),
+                header(DeadLetter.SOURCE, SOURCE),
+                header(DeadLetter.ORIGIN, sourceTopic)));
     }
 
-    private static Column header(String name, Column value) {
-        return struct(lit(name).as("key"), value.cast("binary").as("value"));
+    /** {@code topic-partition@offset}: where the record stood in the input, the same on every replay. */
+    public static String index(String topic, int partition, long offset) {
+        return topic + "-" + partition + "@" + offset;
+    }
+
+    private static RecordHeader header(String name, String value) {
+        return new RecordHeader(name, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
     }
 }

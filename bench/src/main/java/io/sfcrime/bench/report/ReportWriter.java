@@ -285,8 +285,9 @@ public final class ReportWriter {
     /** The operator breakdown's largest parts of a profile's batch, or nothing without one. */
     /**
      * Spark's own floor at the run's batch size (the spark-floor study): what Spark's Kafka source and micro-batches
-     * reach with none of the job's work, with the job's scan, and the run's share of it. spark-app reads the topic
-     * twice (counts, dead letters) on the same cores, so half the read floor is the bound it can approach.
+     * reach with none of the job's work, with the job's scan, and the run's share of it. A run of spark-app that
+     * still had a second query over the topic (its batches beside the counts') read it twice on the same cores, so
+     * half the read floor was the bound it could approach.
      */
     private String floorWhy(Run run, double ceiling) {
         Optional<Run> read = n.floor("read", run.maxOffsetsPerTrigger());
@@ -296,11 +297,15 @@ public final class ReportWriter {
         double floor = read.get().rowsPerSecond();
         String scan = n.floor("read-scan", run.maxOffsetsPerTrigger()).map(x -> String.format(Locale.ROOT,
                 "; with the job's record scan added, %s rows/s", n0(x.rowsPerSecond()))).orElse("");
+        Double other = medianOf(run, r -> r.batches().otherQueriesSeconds());
+        String bound = other != null && other > 0
+                ? String.format(Locale.ROOT, "spark-app's two queries each read the topic on the same cores, so half "
+                + "of that, %s rows/s, is about the most it can reach", n0(floor / 2))
+                : "spark-app reads the topic once (its scan writes the dead letters), so that is the most it can reach";
         return String.format(Locale.ROOT, " Spark's own floor at %s records per batch (its Kafka source and "
                         + "micro-batches into the noop sink, none of the job's work): %s rows/s, %s the ceiling%s. "
-                        + "spark-app's two queries each read the topic on the same cores, so half of that, %s rows/s, "
-                        + "is about the most it can reach; this run reached %s, %.0f%% of the read floor.",
-                batchSize(run), n0(floor), x(Stats.ratio(floor, ceiling)), scan, n0(floor / 2),
+                        + "%s; this run reached %s, %.0f%% of the read floor.",
+                batchSize(run), n0(floor), x(Stats.ratio(floor, ceiling)), scan, bound,
                 n0(run.rowsPerSecond()), 100 * run.rowsPerSecond() / floor);
     }
 

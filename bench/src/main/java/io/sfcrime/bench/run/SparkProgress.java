@@ -34,8 +34,9 @@ public final class SparkProgress {
     }
 
     /**
-     * spark-app runs two queries over the topic: {@value #MAIN_QUERY} (the counts, what the benchmark rates) and
-     * the dead-letter query. Both write to the progress file, told apart by their name.
+     * The query the benchmark rates: {@value #MAIN_QUERY}, the counts. spark-app used to run a second query over the
+     * topic for the dead letters (now written by the counts query's scan); progress files of such runs hold both,
+     * told apart by their name.
      */
     public static final String MAIN_QUERY = "calls-counts";
 

@@ -1,6 +1,6 @@
 /**
- * The job's two streaming queries, named by {@link io.sfcrime.common.tuning.JobQuery}: each composes source →
- * transforms → sink ({@link io.sfcrime.spark.query.CountsQuery}, {@link io.sfcrime.spark.query.DeadLetterQuery});
+ * The job's streaming queries, named by {@link io.sfcrime.common.tuning.JobQuery}: {@link
+ * io.sfcrime.spark.query.CountsQuery} composes source → transforms → sink (its scan also writes the dead letters);
  * {@link io.sfcrime.spark.query.StreamingJob} starts, restarts and stops them, and
  * {@link io.sfcrime.spark.query.BatchBarrier} makes a stop wait for the batch in flight.
  */

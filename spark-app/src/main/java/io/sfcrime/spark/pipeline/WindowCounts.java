@@ -47,10 +47,21 @@ public final class WindowCounts {
      */
     public static Dataset<Row> countCalls(Dataset<Row> validated, Duration window, Duration watermarkDelay,
                                           boolean dedupe) {
+        return countCalls(validated, validated, window, watermarkDelay, dedupe);
+    }
+
+    /**
+     * {@link #countCalls(Dataset, Duration, Duration, boolean)} where, with {@code dedupe}, the valid rows are taken
+     * from {@code validatedAgain}, a second validation of the same records: the de-duplication reads the records in
+     * two branches (its valid rows and the invalid ones), so a validation with a side effect (writing dead letters)
+     * must be given only to the branch of the invalid rows, or it runs twice per record.
+     */
+    public static Dataset<Row> countCalls(Dataset<Row> validated, Dataset<Row> validatedAgain, Duration window,
+                                          Duration watermarkDelay, boolean dedupe) {
         if (!dedupe) {
             return countAll(validated, window, watermarkDelay);
         }
-        return countAll(dropDuplicateCalls(validated, watermarkDelay), window, null);
+        return countAll(dropDuplicateCalls(validatedAgain, validated, watermarkDelay), window, null);
     }
 
     /**
@@ -61,11 +72,17 @@ public final class WindowCounts {
      * for re-sent records (same content), as after a producer replay.
      */
     public static Dataset<Row> dropDuplicateCalls(Dataset<Row> validated, Duration watermarkDelay) {
+        return dropDuplicateCalls(validated, validated, watermarkDelay);
+    }
+
+    /** {@link #dropDuplicateCalls(Dataset, Duration)} with the valid rows of one validation, the invalid of another. */
+    static Dataset<Row> dropDuplicateCalls(Dataset<Row> validRowsOf, Dataset<Row> invalidRowsOf,
+                                           Duration watermarkDelay) {
         Column valid = col(REASON).isNull();
-        Dataset<Row> firstCopies = validated.where(valid)
+        Dataset<Row> firstCopies = validRowsOf.where(valid)
                 .withWatermark(EVENT_TIME, watermarkDelay.toMillis() + " milliseconds")
                 .dropDuplicatesWithinWatermark(CRIME_ID);
-        return firstCopies.unionByName(validated.where(valid.unary_$bang()));
+        return firstCopies.unionByName(invalidRowsOf.where(valid.unary_$bang()));
     }
 
     /**

@@ -55,8 +55,11 @@ final class CountsQuery {
             // Parse and validate each record once; invalid rows go to the dead-letter topic and, with their reason,
             // on to the counters.
             Dataset<Row> validated = CallValidation.validate(calls, EventTimeRange.of(tuning), deadLetters);
+            // query.dedupe reads the records twice, its valid rows in one branch and the invalid ones in another: the
+            // valid rows' branch gets a validation that writes no dead letters, or each would be written twice.
+            Dataset<Row> validatedAgain = dedupe ? CallValidation.validate(calls, EventTimeRange.of(tuning)) : validated;
             // Count per window (and per reason for invalid rows) in one aggregation; the watermark evicts old windows.
-            counted = WindowCounts.countCalls(validated, window, watermarkDelay, dedupe);
+            counted = WindowCounts.countCalls(validated, validatedAgain, window, watermarkDelay, dedupe);
         }
         // Describe each disposition code from the static radio-code table.
         Dataset<Row> described = RadioCodeJoin.describe(counted, RadioCodeJoin.table(spark, radioCodes), window);

@@ -52,21 +52,19 @@ class SparkAppIT {
     }
 
     /**
-     * --operator-metrics-file: a line per batch of both queries; each counts batch with data has the sink's own
-     * timings, its Kafka write and a state store; the Kafka scans of the counts query read every input row once.
+     * --operator-metrics-file: a line per batch of the job's one query (the counts; the dead letters are written from
+     * its scan, no query of their own); each batch with data has the sink's own timings, its Kafka write and a state
+     * store; its Kafka scans read every input row once, so the input topic is read once.
      */
     private static void assertOperatorMetrics(Path file, long inputRows) throws Exception {
         List<JsonNode> lines = new ArrayList<>();
         for (String l : Files.readAllLines(file)) {
             lines.add(Json.MAPPER.readTree(l));
         }
-        assertThat(lines).extracting(l -> l.get("query").asText()).contains("calls-counts", "calls-dead-letter");
+        assertThat(lines).isNotEmpty().extracting(l -> l.get("query").asText()).containsOnly("calls-counts");
         long scanned = 0;
         int withData = 0;
         for (JsonNode line : lines) {
-            if (!line.get("query").asText().equals("calls-counts")) {
-                continue;
-            }
             long rows = 0;
             boolean write = false;
             boolean state = false;

@@ -16,17 +16,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +45,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *   the invalid entries by index with their reasons; spark-app's report equals the counts computed in plain Java
  *   from the valid entries with the duplicate counted once.</li>
  *   <li>Bypass path: every entry that fits in a Kafka record written straight to the topic by a raw KafkaProducer →
- *   spark-app with query.dedupe off. Verified: spark-app's dead-letter topic holds each invalid entry with the same
- *   reason code the producer gives, the report's invalid_by_reason matches, and the duplicate is counted twice.</li>
+ *   spark-app, a few records per batch, once for each way the counts query scans: a row per record, the same with
+ *   query.dedupe, and query.preAggregate's partial counts. The dead letters come from that scan's tasks. Verified:
+ *   spark-app's dead-letter topic holds each invalid entry exactly once by dlq.index (its topic-partition@offset in
+ *   the input), with its original key and value and the same reason code the producer gives, and nothing else; the
+ *   report equals the counts computed in plain Java, its invalid_by_reason matches, and the duplicate is counted twice
+ *   (once with dedupe).</li>
  *   <li>An empty file: the producer exits 0 with a message and sends nothing. A 10 MB record cannot bypass the
  *   producer: the Kafka client refuses it (RecordTooLargeException), so it never reaches spark-app.</li>
  * </ul>
@@ -136,10 +143,8 @@ class BadInputCatalogueIT {
     private static final String TRUNCATED = "{\"crime_id\":\"20\",\"original_crime_type_name\":\"The";
 
     @Test
-    void everyBadInputIsCountedAndDeadLetteredWithItsReasonOnBothPaths() throws Exception {
+    void everyBadInputIsCountedAndDeadLetteredWithItsReasonThroughTheProducer() throws Exception {
         List<Entry> catalogue = catalogue();
-        Map<String, Long> expectedReasons = new TreeMap<>();
-        catalogue.stream().filter(e -> !e.valid()).forEach(e -> expectedReasons.merge(e.reason(), 1L, Long::sum));
 
         // ---- Producer path (query.dedupe on) ----
         Path file = dir.resolve("catalogue.json");
@@ -183,22 +188,50 @@ class BadInputCatalogueIT {
                 validOnce.add(e.bytes());
             }
         }
-        JsonNode viaProducer = drain("viaproducer", true);
+        JsonNode viaProducer = drain("viaproducer", true, false, 0);
         ObjectNode expectedDeduped = ExpectedReport.compute(validOnce, ItSupport.codes());
         assertThat(ExpectedReport.differences(viaProducer, expectedDeduped)).as("producer path, dedupe on").isNull();
         assertThat(viaProducer.get("valid_rows").asLong()).as("six valid records, one a re-sent copy").isEqualTo(5);
         assertThat(rows(viaProducer)).contains("Theft|ZZZ|ZZZ|1", "Noise|null|null|1");
+        // Nothing invalid reached spark-app, so it dead-lettered nothing.
+        assertThat(Faults.recordsOn(KAFKA.bootstrap(), "viaproducer.dlq")).isZero();
+    }
 
-        // ---- Bypass path (query.dedupe off): raw records straight to the topic ----
-        List<Entry> fitting = catalogue.stream().filter(Entry::fitsInKafka).toList();
+    @ParameterizedTest(name = "preAggregate {0}, dedupe {1}")
+    @CsvSource({"false, false", "true, false", "false, true"})
+    void bypassingTheProducerEachInvalidRecordIsDeadLetteredOnceFromTheCountsQuerysScan(boolean preAggregate,
+                                                                                          boolean dedupe)
+            throws Exception {
+        Map<String, Long> expectedReasons = new TreeMap<>();
+        catalogue().stream().filter(e -> !e.valid()).forEach(e -> expectedReasons.merge(e.reason(), 1L, Long::sum));
+
+        // ---- Bypass path: raw records straight to the topic ----
+        List<Entry> fitting = catalogue().stream().filter(Entry::fitsInKafka).toList();
         List<byte[]> raw = new ArrayList<>();
-        fitting.forEach(e -> raw.add(e.bytes()));
+        List<String> reasonAt = new ArrayList<>();
+        fitting.forEach(e -> {
+            raw.add(e.bytes());
+            reasonAt.add(e.reason());
+        });
         raw.add(utf8(TRUNCATED));
-        ItSupport.load(KAFKA.bootstrap(), "bypass", raw);
-        JsonNode bypass = drain("bypass", false);
-        ObjectNode expectedAll = ExpectedReport.compute(raw, ItSupport.codes());
-        assertThat(ExpectedReport.differences(bypass, expectedAll)).as("bypass path, dedupe off").isNull();
-        assertThat(bypass.get("valid_rows").asLong()).as("the duplicate counts twice without dedupe").isEqualTo(6);
+        reasonAt.add(Invalid.MALFORMED_JSON);
+        String topic = "bypass-" + (preAggregate ? "partials" : "rows") + (dedupe ? "-dedupe" : "");
+        ItSupport.load(KAFKA.bootstrap(), topic, raw);
+        // A few records per batch: several batches, each partition's records in several tasks.
+        JsonNode bypass = drain(topic, dedupe, preAggregate, 5);
+        assertThat(bypass.get("settings").get("query.preAggregate").asText()).isEqualTo(String.valueOf(preAggregate));
+        List<byte[]> counted = new ArrayList<>(raw);
+        if (dedupe) {
+            // The re-sent copy of the first record, dropped by crime_id.
+            int copy = fitting.indexOf(fitting.stream().filter(e -> e.label().startsWith("duplicate")).findFirst()
+                    .orElseThrow());
+            assertThat(raw.get(copy)).isEqualTo(raw.get(0));
+            counted.remove(copy);
+        }
+        ObjectNode expectedAll = ExpectedReport.compute(counted, ItSupport.codes());
+        assertThat(ExpectedReport.differences(bypass, expectedAll)).as("bypass path").isNull();
+        assertThat(bypass.get("valid_rows").asLong()).as("the duplicate counts twice without dedupe")
+                .isEqualTo(dedupe ? 5 : 6);
         Map<String, Long> bypassReasons = new TreeMap<>(expectedReasons);
         bypassReasons.remove(Invalid.TOO_LARGE);
         bypassReasons.merge(Invalid.MALFORMED_JSON, 1L, Long::sum);
@@ -206,20 +239,38 @@ class BadInputCatalogueIT {
         bypass.get("invalid_by_reason").fields().forEachRemaining(f -> reported.put(f.getKey(), f.getValue().asLong()));
         assertThat(reported).isEqualTo(bypassReasons);
 
-        Map<String, String> sparkDlq = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : Faults.readAll(KAFKA.bootstrap(), "bypass.dlq")) {
-            assertThat(Faults.header(r, DeadLetter.SOURCE)).isEqualTo("spark-app");
-            assertThat(Faults.header(r, DeadLetter.INDEX)).matches("bypass-\\d+@\\d+");
-            sparkDlq.put(Faults.key(r), Faults.header(r, DeadLetter.REASON));
-        }
-        Map<String, String> expectedByKey = new HashMap<>();
-        for (int i = 0; i < fitting.size(); i++) {
-            if (!fitting.get(i).valid()) {
-                expectedByKey.put(String.valueOf(i), fitting.get(i).reason());
+        // Where each invalid record stands in the input: the dlq.index its dead letter must carry.
+        Map<String, Integer> invalidAt = new TreeMap<>();
+        Set<String> validAt = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : Faults.readAll(KAFKA.bootstrap(), topic)) {
+            int i = Integer.parseInt(Faults.key(r));
+            String index = topic + "-" + r.partition() + "@" + r.offset();
+            if (reasonAt.get(i) == null) {
+                validAt.add(index);
+            } else {
+                invalidAt.put(index, i);
             }
         }
-        expectedByKey.put(String.valueOf(fitting.size()), Invalid.MALFORMED_JSON);
-        assertThat(sparkDlq).as("spark-app dead letters by key, same codes as the producer's").isEqualTo(expectedByKey);
+        assertThat(invalidAt).hasSize((int) bypassReasons.values().stream().mapToLong(Long::longValue).sum());
+        Map<String, Integer> copies = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : Faults.readAll(KAFKA.bootstrap(), topic + ".dlq")) {
+            String index = Faults.header(r, DeadLetter.INDEX);
+            copies.merge(index, 1, Integer::sum);
+            assertThat(validAt).as("a valid record dead-lettered").doesNotContain(index);
+            Integer i = invalidAt.get(index);
+            assertThat(i).as("dead letter %s is an input record", index).isNotNull();
+            assertThat(Faults.key(r)).as("key of %s", index).isEqualTo(String.valueOf(i));
+            assertThat(r.value()).as("value of %s, byte for byte", index).isEqualTo(raw.get(i));
+            assertThat(Faults.header(r, DeadLetter.REASON)).as("reason of %s, the producer's code", index)
+                    .isEqualTo(reasonAt.get(i));
+            assertThat(Faults.header(r, DeadLetter.MESSAGE)).as("message of %s", index).isNotBlank();
+            assertThat(Faults.header(r, DeadLetter.SOURCE)).isEqualTo("spark-app");
+            assertThat(Faults.header(r, DeadLetter.ORIGIN)).isEqualTo(topic);
+        }
+        assertThat(copies.keySet()).as("dead letters by dlq.index: every invalid record").isEqualTo(invalidAt.keySet());
+        Map<String, Integer> repeated = new TreeMap<>(copies);
+        repeated.values().removeIf(n -> n == 1);
+        assertThat(repeated).as("dlq.index -> copies, in a run without failures or replays").isEmpty();
     }
 
     @Test
@@ -249,9 +300,12 @@ class BadInputCatalogueIT {
         assertThat(Faults.readAll(KAFKA.bootstrap(), "toolarge")).isEmpty();
     }
 
-    private JsonNode drain(String topic, boolean dedupe) throws Exception {
+    private JsonNode drain(String topic, boolean dedupe, boolean preAggregate, long maxOffsetsPerTrigger)
+            throws Exception {
         Path tuning = dir.resolve(topic + "-tuning.yaml");
-        Files.writeString(tuning, "spark.sql.shuffle.partitions: 2\nconsole.topN: 0\nquery.dedupe: " + dedupe + "\n");
+        Files.writeString(tuning, "spark.sql.shuffle.partitions: 2\nconsole.topN: 0\nquery.dedupe: " + dedupe
+                + "\nquery.preAggregate: " + preAggregate + "\nsource.maxOffsetsPerTrigger: " + maxOffsetsPerTrigger
+                + "\n");
         StringBuilder output = new StringBuilder();
         int code = ItSupport.runInProcess(ItSupport.args(KAFKA.bootstrap(), topic, dir, topic, tuning,
                 "--available-now"), output);

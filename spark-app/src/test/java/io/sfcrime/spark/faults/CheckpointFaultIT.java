@@ -21,11 +21,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Injected, one at a time on a real checkpoint written by a drained run: the counts query's metadata deleted; its
- * latest offsets file overwritten with garbage; its whole directory deleted (dead-letter query intact); its state/
- * deleted. Verified: each start is refused (exit 2) before Spark starts, with a message naming the damage and how to
- * recover, no stack trace, and the previous report left untouched (no silent recount). Then the recovery the
- * message describes (restore the checkpoint from a copy) works: more input is drained and the report equals the
- * counts computed in plain Java from all input.
+ * latest offsets file overwritten with garbage; its state/ deleted; and the shape of an incomplete checkpoint of the
+ * former two-query job, a {@code dead-letter} directory with progress but no {@code counts} (made from the real
+ * query directory renamed). Verified: each start is refused (exit 2) before Spark starts, with a message naming the
+ * damage and how to recover, no stack trace, and the previous report left untouched (no silent recount). (The job has
+ * one query now, so a checkpoint of its own without {@code counts} is no checkpoint: a new job, as the first drain
+ * shows.) Then the recovery the message describes (restore the checkpoint from a copy) works, with a leftover
+ * {@code dead-letter} directory beside it as an upgraded checkpoint has: more input is drained and the report equals
+ * the counts computed in plain Java from all input.
  */
 class CheckpointFaultIT {
     @RegisterExtension
@@ -61,14 +64,16 @@ class CheckpointFaultIT {
                 checkpoint, backup, report, reportBefore);
         refused(args, () -> Files.writeString(latest(checkpoint.resolve("counts/offsets")), "v1\n{\"batchWatermarkMs\":0,"
                 + "\u0000\u0000 half-written"), "is not valid JSON", checkpoint, backup, report, reportBefore);
-        refused(args, () -> delete(checkpoint.resolve("counts")), "is incomplete", checkpoint, backup, report,
-                reportBefore);
         refused(args, () -> delete(checkpoint.resolve("counts/state")), "state/ (the running counts) is missing",
                 checkpoint, backup, report, reportBefore);
+        refused(args, () -> Files.move(checkpoint.resolve("counts"), checkpoint.resolve("dead-letter")),
+                "is incomplete", checkpoint, backup, report, reportBefore);
 
-        // Recovery as the message says: the checkpoint restored from the copy; more input; drain.
+        // Recovery as the message says: the checkpoint restored from the copy; more input; drain. A directory of the
+        // former dead-letter query beside it (as in a checkpoint written before the upgrade) is left alone.
         delete(checkpoint);
         copy(backup, checkpoint);
+        copy(backup.resolve("counts"), checkpoint.resolve("dead-letter"));
         List<byte[]> more = ItSupport.generated(6_000, 31).subList(4_000, 6_000);
         Faults.append(KAFKA.bootstrap(), "ckpt", more, 4_000);
         output.setLength(0);

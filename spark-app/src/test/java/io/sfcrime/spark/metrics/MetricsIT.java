@@ -45,9 +45,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -59,7 +61,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The driver's Prometheus endpoint and the consumer group, on one running job (real broker, local Spark). The
- * mid-drain state is made stable, not caught: a trigger interval of an hour lets each query run its first batch of
+ * mid-drain state is made stable, not caught: a trigger interval of an hour lets the query run its first batch of
  * {@value #PER_BATCH} records and then wait, so the endpoint, the progress file and the group all describe batch 0
  * while most of the topic is unread. A tuning change to a zero interval then drains the topic.
  */
@@ -125,11 +127,9 @@ class MetricsIT {
     @Order(1)
     void midDrainTheEndpointAgreesWithTheProgressAndTheGroupShowsTheBacklog() throws Exception {
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).failFast(app::isDone)
-                .until(() -> batches(JobQuery.COUNTS).size() == 1 && batches(JobQuery.DEAD_LETTERS).size() == 1
-                        && committed().size() == 2);
+                .until(() -> batches(JobQuery.COUNTS).size() == 1 && committed().size() == 2);
         Scrape s = Scrape.of(metricsUrl);
         JsonNode counts = batches(JobQuery.COUNTS).get(0);
-        JsonNode deadLetters = batches(JobQuery.DEAD_LETTERS).get(0);
 
         // The same batch seen two ways: the endpoint and the progress JSON.
         // Spark splits the batch limit over the partitions, rounding down.
@@ -141,8 +141,6 @@ class MetricsIT {
                 .isEqualTo(counts.get("durationMs").get("triggerExecution").asLong() / 1000.0);
         assertThat(s.get(raw(JobMetrics.STATE_ROWS))).isEqualTo(counts.get("stateOperators").get(0)
                 .get("numRowsTotal").asDouble()).isPositive();
-        assertThat(s.get(raw(JobMetrics.DEAD_LETTERED_ROWS)))
-                .isEqualTo(deadLetters.get("sink").get("numOutputRows").asDouble()).isPositive();
         // Gauges come twice from Spark's servlet (Number and Value); the relabel rules keep Value.
         assertThat(s.get(JobMetrics.STATE_ROWS.servletName(null).replace("_Value", "_Number")))
                 .isEqualTo(s.get(raw(JobMetrics.STATE_ROWS)));
@@ -151,22 +149,24 @@ class MetricsIT {
         URI ui = URI.create(metricsUrl);
         assertThat(Scrape.of(ui.resolve(JobMetrics.EXECUTORS_PATH).toString()).text()).contains("metrics_executor_");
 
-        // Both queries read the same records, so the invalid ones by reason equal the dead letters by reason header.
-        assertThat(counts.get("sources").get(0).get("endOffset"))
-                .isEqualTo(deadLetters.get("sources").get(0).get("endOffset"));
-        Map<String, Long> dlqReasons = deadLetterReasons((long) s.get(raw(JobMetrics.DEAD_LETTERED_ROWS)));
+        // The batch's own scan wrote its invalid records to the dead-letter topic: the counter is the number of
+        // invalid records counted, and the topic holds exactly those, by reason, all from the records batch 0 read.
+        Map<Integer, Long> processed = offsets(counts.get("sources").get(0).get("endOffset"));
         long invalid = 0;
         for (String reason : Invalid.CODES) {
-            double v = s.get(JobMetrics.INVALID_ROWS.servletName(reason));
-            assertThat(v).as(reason).isEqualTo(dlqReasons.getOrDefault(reason, 0L).doubleValue());
-            invalid += (long) v;
+            invalid += (long) s.get(JobMetrics.INVALID_ROWS.servletName(reason));
         }
         assertThat(invalid).isPositive();
+        assertThat(s.get(raw(JobMetrics.DEAD_LETTERED_ROWS))).as("dead-lettered rows").isEqualTo(invalid);
+        Map<String, Long> dlqReasons = deadLetterReasons(invalid, processed);
+        for (String reason : Invalid.CODES) {
+            assertThat(s.get(JobMetrics.INVALID_ROWS.servletName(reason))).as(reason)
+                    .isEqualTo(dlqReasons.getOrDefault(reason, 0L).doubleValue());
+        }
         assertThat(s.get(raw(JobMetrics.VALID_ROWS)) + invalid + s.get(raw(JobMetrics.LATE_ROWS)))
                 .isEqualTo(batch0);
 
         // The group holds what batch 0 processed; the topic's end is further on; the lag metric says by how much.
-        Map<Integer, Long> processed = offsets(counts.get("sources").get(0).get("endOffset"));
         Map<Integer, Long> ends = endOffsets();
         assertThat(committed()).isEqualTo(processed);
         for (int partition : ends.keySet()) {
@@ -232,6 +232,16 @@ class MetricsIT {
         long read = batches(JobQuery.COUNTS).stream().mapToLong(b -> b.get("numInputRows").asLong()).sum();
         assertThat(read).isEqualTo(RECORDS);
         assertThat(s.get(raw(JobMetrics.INPUT_ROWS))).isEqualTo(read);
+        // Every invalid record of the topic dead-lettered once, across the query restart (one session, one counter).
+        long invalid = ItSupport.expectedReasons(RECORDS, 41).size();
+        double invalidCounted = 0;
+        for (String reason : Invalid.CODES) {
+            invalidCounted += s.get(JobMetrics.INVALID_ROWS.servletName(reason));
+        }
+        assertThat(invalidCounted).isEqualTo(invalid);
+        assertThat(s.get(raw(JobMetrics.DEAD_LETTERED_ROWS))).as("dead-lettered rows").isEqualTo(invalid);
+        assertThat(deadLetterReasons(invalid, ends).values().stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(invalid);
         assertThat(s.get(raw(JobMetrics.QUERY_RESTARTS))).isEqualTo(1);
         assertThat(s.get(raw(JobMetrics.TUNING_APPLIED))).isEqualTo(1);
         assertThat(s.get(raw(JobMetrics.TUNING_REJECTED))).isZero();
@@ -290,13 +300,18 @@ class MetricsIT {
         return out;
     }
 
-    /** The dead-letter topic's records counted by their reason header; waits until {@code expected} are there. */
-    private Map<String, Long> deadLetterReasons(long expected) {
+    /**
+     * The dead-letter topic's records counted by their reason header; waits until {@code expected} are there, then
+     * reads on to the topic's end. Each must be a distinct input record ({@code dlq.index}) below {@code processed}.
+     */
+    private Map<String, Long> deadLetterReasons(long expected, Map<Integer, Long> processed) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrap());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         Map<String, Long> reasons = new HashMap<>();
+        Set<String> indexes = new HashSet<>();
+        Pattern index = Pattern.compile(Pattern.quote(TOPIC) + "-(\\d+)@(\\d+)");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> parts = consumer.partitionsFor(TOPIC + ".dlq").stream()
@@ -308,10 +323,19 @@ class MetricsIT {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     Header h = r.headers().lastHeader(DeadLetter.REASON);
                     reasons.merge(new String(h.value(), StandardCharsets.UTF_8), 1L, Long::sum);
+                    String i = new String(r.headers().lastHeader(DeadLetter.INDEX).value(), StandardCharsets.UTF_8);
+                    assertThat(indexes.add(i)).as("dead letter %s written once", i).isTrue();
+                    Matcher m = index.matcher(i);
+                    assertThat(m.matches()).as(i).isTrue();
+                    assertThat(Long.parseLong(m.group(2))).as("offset of %s", i)
+                            .isLessThan(processed.get(Integer.parseInt(m.group(1))));
                     seen[0]++;
                 }
                 return seen[0] >= expected;
             });
+            // Nothing beyond them (the end offsets now are what the batch's tasks wrote before it completed).
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            assertThat(end.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(expected);
             assertThat(seen[0]).isEqualTo(expected);
         }
         return reasons;

@@ -11,6 +11,7 @@ import io.sfcrime.spark.report.Report;
 import io.sfcrime.spark.sink.DeadLetters;
 import io.sfcrime.spark.sink.ResultFold;
 import io.sfcrime.spark.sink.ResultRecords;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -158,22 +159,37 @@ class CountsTest {
         assertThat(preAggregated.toString()).isEqualTo(rowPerRecord.toString());
     }
 
+    /**
+     * The dead letter the scan's tasks send for an invalid record: the original key and value, the scan's verdict as
+     * headers, and where the record stood in the input. Their way to a real broker, from both scan paths:
+     * DeadLetterScanIT.
+     */
     @Test
     void deadLettersCarryTheOriginalValueAndReasonHeaders() {
         SparkSession spark = TestSpark.get();
         byte[] bad = call("3", "Theft", "2019-02-30T10:00:00", "ADV").getBytes(StandardCharsets.UTF_8);
         byte[] good = call("1", "Theft", "2018-12-31T23:01:00", "ADV").getBytes(StandardCharsets.UTF_8);
-        List<Row> dlq = DeadLetters.records(CallValidation.validate(
-                ValidationParityTest.kafkaRows(spark, List.of(good, bad)))).collectAsList();
-        assertThat(dlq).hasSize(1);
-        assertThat((byte[]) dlq.get(0).getAs("value")).isEqualTo(bad);
-        List<Row> headers = dlq.get(0).getList(dlq.get(0).fieldIndex("headers"));
+        // The verdicts the scan hands the dead-letter writer, with the record's place in the input.
+        List<Row> verdicts = CallValidation.validate(ValidationParityTest.kafkaRows(spark, List.of(good, bad)))
+                .orderBy("offset").select("topic", "partition", "offset", Columns.REASON, Columns.MESSAGE)
+                .collectAsList();
+        assertThat(verdicts.get(0).isNullAt(3)).as("the valid record has no reason").isTrue();
+        Row v = verdicts.get(1);
+        byte[] key = "3".getBytes(StandardCharsets.UTF_8);
+        ProducerRecord<byte[], byte[]> dlq = DeadLetters.record("calls.dlq", v.getString(0), v.getInt(1), v.getLong(2),
+                key, bad, v.getString(3), v.getString(4));
+        assertThat(dlq.topic()).isEqualTo("calls.dlq");
+        assertThat(dlq.partition()).as("left to the producer's partitioner").isNull();
+        assertThat(dlq.key()).isEqualTo(key);
+        assertThat(dlq.value()).isEqualTo(bad);
         Map<String, String> h = new java.util.LinkedHashMap<>();
-        headers.forEach(x -> h.put(x.getString(0), new String((byte[]) x.get(1), StandardCharsets.UTF_8)));
-        assertThat(h).containsEntry("dlq.reason", "unparseable_date_time")
-                .containsEntry("dlq.message", "call_date_time '2019-02-30T10:00:00' is not a real date-time")
-                .containsEntry("dlq.index", "calls-0@1")
-                .containsEntry("dlq.source", "spark-app")
-                .containsEntry("dlq.origin", "calls");
+        dlq.headers().forEach(x -> h.put(x.key(), new String(x.value(), StandardCharsets.UTF_8)));
+        assertThat(h).containsExactly(Map.entry("dlq.reason", "unparseable_date_time"),
+                Map.entry("dlq.message", "call_date_time '2019-02-30T10:00:00' is not a real date-time"),
+                Map.entry("dlq.index", "calls-0@1"),
+                Map.entry("dlq.source", "spark-app"),
+                Map.entry("dlq.origin", "calls"));
+        // The index names the record by topic, partition and offset: how a reader drops the copies a replay writes.
+        assertThat(DeadLetters.index("calls.v2", 7, 1234L)).isEqualTo("calls.v2-7@1234");
     }
 }

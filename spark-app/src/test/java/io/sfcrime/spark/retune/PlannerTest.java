@@ -184,7 +184,7 @@ class PlannerTest {
         assertThat(restart.changes()).extracting(Change::key).containsExactlyInAnyOrder(
                 TuningKeys.WATERMARK_DELAY.name(), TuningKeys.MAX_OFFSETS_PER_TRIGGER.name(),
                 TuningKeys.TRIGGER_INTERVAL.name());
-        assertThat(restart.queries()).containsExactly(JobQuery.DEAD_LETTERS, JobQuery.COUNTS);
+        assertThat(restart.queries()).containsExactly(JobQuery.COUNTS);
         assertThat(plan.steps()).allSatisfy(s -> assertThat(s.skipped()).isNull());
         assertThat(plan.target().getDuration(TuningKeys.WATERMARK_DELAY)).isEqualTo(Duration.ofHours(2));
     }

@@ -117,7 +117,7 @@ class ReconcilerTest {
                 "spark.executor.instances", 3));
         r.tick();
         assertThat(actions.calls).containsExactly("live topN=20", "executors 3",
-                "restart [calls-dead-letter, calls-counts] max=20000");
+                "restart [calls-counts] max=20000");
         assertThat(status().get("query_restarts").asLong()).isEqualTo(1);
     }
 

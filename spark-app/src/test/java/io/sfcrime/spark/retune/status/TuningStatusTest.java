@@ -25,7 +25,7 @@ class TuningStatusTest {
                 "spark.sql.shuffle.partitions: fixed by the checkpoint", "a.b", "unknown key 'a.b'"));
         s.restarted(RestartKind.QUERY);
         s.change("12345", List.of("QUERY_RESTART: source.maxOffsetsPerTrigger 1000 -> 20000 (queries "
-                + "calls-dead-letter, calls-counts): restarted calls-dead-letter, calls-counts"));
+                + "calls-counts): restarted calls-counts"));
         s.progress(16, 143.0, 1000);
         s.reconciled("12345");
         s.condition(Condition.Type.TUNING_APPLIED, true, "Applied", "version 12345: QUERY_RESTART: ...");
@@ -101,8 +101,8 @@ class TuningStatusTest {
                   "last_change" : {
                     "at" : "2026-12-02T06:42:30Z",
                     "version" : "12345",
-                    "steps" : [ "QUERY_RESTART: source.maxOffsetsPerTrigger 1000 -> 20000 (queries calls-dead-letter, \
-                calls-counts): restarted calls-dead-letter, calls-counts" ]
+                    "steps" : [ "QUERY_RESTART: source.maxOffsetsPerTrigger 1000 -> 20000 (queries calls-counts): \
+                restarted calls-counts" ]
                   },
                   "last_progress" : {
                     "batch_id" : 16,
@@ -231,8 +231,8 @@ class TuningStatusTest {
                         + "{\"type\":\"AutoscalerActive\",\"status\":\"Unknown\",\"reason\":\"NotObservedYet\",\"message\":\"nothing has reported on this yet\",\"lastTransitionTime\":\"2026-12-02T06:42:30Z\"}]"),
                 Map.entry("lagging", "False"),
                 Map.entry("last_change", "{\"at\":\"2026-12-02T06:42:30Z\",\"version\":\"12345\",\"steps\":["
-                        + "\"QUERY_RESTART: source.maxOffsetsPerTrigger 1000 -> 20000 (queries calls-dead-letter, "
-                        + "calls-counts): restarted calls-dead-letter, calls-counts\"]}"),
+                        + "\"QUERY_RESTART: source.maxOffsetsPerTrigger 1000 -> 20000 (queries calls-counts): "
+                        + "restarted calls-counts\"]}"),
                 Map.entry("last_progress", "{\"batch_id\":16,\"processed_rows_per_second\":143.0,"
                         + "\"num_input_rows\":1000,\"at\":\"2026-12-02T06:42:30Z\"}"),
                 Map.entry("observed_generation", "12345"),

@@ -3,7 +3,6 @@ package io.sfcrime.spark.ops;
 import io.sfcrime.common.AliveFile;
 import io.sfcrime.spark.sink.BatchStats;
 import io.sfcrime.spark.sink.ResultsSink;
-import org.apache.spark.sql.streaming.SinkProgress;
 import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
@@ -136,9 +135,6 @@ public final class ProgressLog extends StreamingQueryListener {
         if (stats != null) {
             sb.append(" valid=").append(stats.validRows()).append(" invalid=").append(stats.invalidRows())
                     .append(" late=").append(stats.lateRows()).append(" updated=").append(stats.updatedRows());
-        } else if (sink == null) {
-            SinkProgress out = p.sink();
-            sb.append(" dead_lettered=").append(out == null ? 0 : out.numOutputRows());
         }
         if (p.eventTime().containsKey("watermark")) {
             sb.append(" watermark=").append(p.eventTime().get("watermark"));

@@ -8,6 +8,9 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.util.TaskCompletionListener;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,10 +27,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * drops duplicates.
  * <p>
  * One producer per executor JVM and target (like Spark's cached Kafka producer): a producer per task would cost a
- * metadata round trip per task.
+ * metadata round trip per task. The tasks running side by side share it, so a task whose send failed retires it (the
+ * next task gets a new one) but does not close it under the others: it is closed when the last task using it ends.
  */
 public final class DeadLetterWriter {
-    private static final Map<String, KafkaProducer<byte[], byte[]>> PRODUCERS = new ConcurrentHashMap<>();
+    /** The producer new writers get, by {@link DeadLetterTarget#producerKey()}; guarded by itself. */
+    private static final Map<String, Shared> PRODUCERS = new HashMap<>();
     private static final Map<Long, DeadLetterWriter> BY_TASK = new ConcurrentHashMap<>();
 
     static {
@@ -35,13 +40,53 @@ public final class DeadLetterWriter {
     }
 
     private final DeadLetterTarget target;
+    private final Shared shared;
     private final KafkaProducer<byte[], byte[]> producer;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private long sent;
 
     private DeadLetterWriter(DeadLetterTarget target) {
         this.target = target;
-        this.producer = PRODUCERS.computeIfAbsent(target.producerKey(), k -> newProducer(target));
+        this.shared = acquire(target);
+        this.producer = shared.producer;
+    }
+
+    /** A cached producer and how many running tasks' writers use it. */
+    private static final class Shared {
+        final KafkaProducer<byte[], byte[]> producer;
+        /** Writers of running tasks using it; guarded by {@link #PRODUCERS}. */
+        int users;
+        /** No longer handed out; closed once {@link #users} is 0. Guarded by {@link #PRODUCERS}. */
+        boolean retired;
+
+        Shared(KafkaProducer<byte[], byte[]> producer) {
+            this.producer = producer;
+        }
+    }
+
+    private static Shared acquire(DeadLetterTarget target) {
+        synchronized (PRODUCERS) {
+            Shared s = PRODUCERS.computeIfAbsent(target.producerKey(), k -> new Shared(newProducer(target)));
+            s.users++;
+            return s;
+        }
+    }
+
+    /** A writer is done with {@code s}; {@code retire}: no task gets it any more. Closes it when retired and unused. */
+    private static void release(String key, Shared s, boolean retire) {
+        boolean close;
+        synchronized (PRODUCERS) {
+            s.users--;
+            if (retire && !s.retired) {
+                s.retired = true;
+                PRODUCERS.remove(key, s);
+            }
+            close = s.retired && s.users == 0;
+        }
+        if (close) {
+            // Every task that used it has flushed (or failed): nothing of theirs is left to wait for.
+            s.producer.close(Duration.ZERO);
+        }
     }
 
     /**
@@ -62,11 +107,18 @@ public final class DeadLetterWriter {
             throw new IllegalStateException("a dead letter to " + target.topic() + " could not be written: "
                     + earlier.getMessage(), earlier);
         }
-        producer.send(record, (meta, e) -> {
-            if (e != null) {
-                failure.compareAndSet(null, e);
-            }
-        });
+        try {
+            producer.send(record, (meta, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+        } catch (RuntimeException e) {
+            // Most errors come to the callback; what send throws (a closed producer, say) fails the task the same way.
+            failure.compareAndSet(null, e);
+            throw new IllegalStateException("a dead letter to " + target.topic() + " could not be written: "
+                    + e.getMessage(), e);
+        }
         sent++;
     }
 
@@ -91,26 +143,39 @@ public final class DeadLetterWriter {
      * and the batch is not committed without them. Counts them when the task succeeded.
      */
     private void finish(TaskContext done) {
-        producer.flush();
-        Exception e = failure.get();
+        Exception e = null;
+        try {
+            producer.flush();
+        } finally {
+            e = failure.get();
+            // The producer may be broken for good (a fatal idempotence error): the retry gets a new one. Tasks still
+            // sending with it keep it until they end, failing on their own if it is broken.
+            release(target.producerKey(), shared, e != null);
+        }
         if (e != null) {
-            // The producer may be broken for good (a fatal idempotence error): the retry gets a new one.
-            if (PRODUCERS.remove(target.producerKey(), producer)) {
-                producer.close(Duration.ZERO);
-            }
             throw new IllegalStateException("task " + done.taskAttemptId() + " could not write " + sent
                     + " dead letter(s) to " + target.topic() + " at " + target.bootstrap() + ": " + e.getMessage(), e);
         }
         target.written().add(sent);
     }
 
-    /** Closes this JVM's producers (the driver at the end of a local run; executors at exit). */
+    /**
+     * Closes this JVM's producers (the driver at the end of a local run; executors at exit); one a task still uses is
+     * closed when that task ends.
+     */
     public static void closeAll() {
-        for (String key : PRODUCERS.keySet()) {
-            KafkaProducer<byte[], byte[]> p = PRODUCERS.remove(key);
-            if (p != null) {
-                p.close(Duration.ofSeconds(10));
+        List<Shared> unused = new ArrayList<>();
+        synchronized (PRODUCERS) {
+            for (Shared s : PRODUCERS.values()) {
+                s.retired = true;
+                if (s.users == 0) {
+                    unused.add(s);
+                }
             }
+            PRODUCERS.clear();
+        }
+        for (Shared s : unused) {
+            s.producer.close(Duration.ofSeconds(10));
         }
     }
 

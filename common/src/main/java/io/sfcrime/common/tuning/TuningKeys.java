@@ -110,7 +110,7 @@ public final class TuningKeys {
                     + "a checkpoint keeps the value it was created with. Ignored with query.dedupe, which needs "
                     + "each record's crime_id.")
             .build();
-    // Validation: which records count at all. Both queries judge every record, so both restart.
+    // Validation: which records count at all (and which become dead letters). The query restarts to judge by them.
     public static final Setting MIN_EVENT_TIME = Setting.builder("validation.minEventTime")
             .type(SettingType.STRING).defaultValue("1970-01-01")
             .applyMode(ApplyMode.QUERY_RESTART).affectsAllQueries()

@@ -178,11 +178,33 @@ class ReportWriterTest {
         Results.File withFloor = new Results.File(fixture.started(), fixture.finished(), fixture.machine(),
                 fixture.config(), runs, fixture.latency(), fixture.scaling(), fixture.notes(), fixture.cpuProfiles(),
                 fixture.operatorBreakdowns());
+        // The fixture's runs read the topic once (no batches of a second query): the read floor is the bound.
         assertThat(new ReportWriter(withFloor, PROFILES, "x.json").render(null))
                 .contains("Spark's own floor at 100,000 records per batch")
                 .contains("150,000 rows/s, 0.75× the ceiling; with the job's record scan added, 120,000 rows/s")
-                .contains("half of that, 75,000 rows/s")
-                .contains("this run reached 80,000, 53% of the read floor");
+                .contains("spark-app reads the topic once (its scan writes the dead letters), so that is the most it "
+                        + "can reach; this run reached 80,000, 53% of the read floor")
+                .doesNotContain("half of that");
+        // Results of the former two-query job: the second query's batches halve the bound.
+        List<Results.Run> twoQueries = runs.stream().map(r -> r.kind().equals("spark") ? withOtherQuery(r) : r)
+                .toList();
+        Results.File older = new Results.File(fixture.started(), fixture.finished(), fixture.machine(),
+                fixture.config(), twoQueries, fixture.latency(), fixture.scaling(), fixture.notes(),
+                fixture.cpuProfiles(), fixture.operatorBreakdowns());
+        assertThat(new ReportWriter(older, PROFILES, "x.json").render(null))
+                .contains("spark-app's two queries each read the topic on the same cores, so half of that, 75,000 "
+                        + "rows/s, is about the most it can reach; this run reached 80,000, 53% of the read floor");
+    }
+
+    /** The run as the two-query job reported it: 12 s of the dead-letter query's batches in each repetition. */
+    private static Results.Run withOtherQuery(Results.Run r) {
+        List<Results.Repetition> reps = r.repetitions().stream().map(x -> new Results.Repetition(x.index(), x.error(),
+                x.logFile(), x.rate(), x.memory(), new Results.Batches(x.batches().count(), x.batches().batchP50Ms(),
+                x.batches().batchP95Ms(), x.batches().batchMaxMs(), x.batches().phaseMsMedian(), 12.0),
+                x.counts())).toList();
+        return new Results.Run(r.name(), r.kind(), r.group(), r.description(), r.compareTo(), r.maxOffsetsPerTrigger(),
+                r.rowsPerSecond(), r.rowsPerSecondMin(), r.rowsPerSecondMax(), r.mbPerSecond(), r.valid(),
+                r.invalidReason(), r.settings(), reps);
     }
 
     private static Results.Run floor(String name, double rowsPerSecond) {

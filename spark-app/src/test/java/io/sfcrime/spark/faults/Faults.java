@@ -28,7 +28,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** What the fault ITs share: child processes through the launchers, and reading topics back raw. */
-final class Faults {
+public final class Faults {
     private Faults() {
     }
 
@@ -103,7 +103,7 @@ final class Faults {
     }
 
     /** Every record of a topic as it stands now (up to its end offsets). */
-    static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -1,6 +1,7 @@
 package io.sfcrime.spark.pipeline;
 
 import io.sfcrime.common.DeadLetter;
+import io.sfcrime.spark.faults.Faults;
 import io.sfcrime.common.gen.CallGenerator;
 import io.sfcrime.common.scan.EventTimeRange;
 import io.sfcrime.common.scan.RecordCorpus;
@@ -11,19 +12,13 @@ import io.sfcrime.spark.sink.DeadLetters;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.assertj.core.util.Throwables;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -86,18 +81,12 @@ class DeadLetterScanIT {
 
     /** Kafka rows keyed by their index, spread over {@value #PARTITIONS} partitions; record i at {@link #at}(i). */
     private static Dataset<Row> kafkaRows(SparkSession spark, String topic, List<byte[]> values) {
-        StructType schema = DataTypes.createStructType(List.of(
-                DataTypes.createStructField("key", DataTypes.BinaryType, true),
-                DataTypes.createStructField("value", DataTypes.BinaryType, true),
-                DataTypes.createStructField("topic", DataTypes.StringType, false),
-                DataTypes.createStructField("partition", DataTypes.IntegerType, false),
-                DataTypes.createStructField("offset", DataTypes.LongType, false)));
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
             rows.add(RowFactory.create(key(i), values.get(i), topic, i % PARTITIONS, (long) (i / PARTITIONS)));
         }
         // Several tasks, each with its own writer, sharing the JVM's producer.
-        return spark.createDataFrame(rows, schema).repartition(4);
+        return spark.createDataFrame(rows, ValidationParityTest.KAFKA_ROWS).repartition(4);
     }
 
     private static byte[] key(int i) {
@@ -200,24 +189,7 @@ class DeadLetterScanIT {
 
     /** Every record of a topic up to its end offsets now. */
     private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrap());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(topic, Duration.ofSeconds(30)).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                assertThat(System.currentTimeMillis()).as("reading %s in time", topic).isLessThan(deadline);
-                c.poll(Duration.ofMillis(500)).forEach(out::add);
-            }
-        }
-        return out;
+        return Faults.readAll(KAFKA.bootstrap(), topic);
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {

@@ -24,18 +24,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public class ValidationParityTest {
 
+    /** The columns of Spark's Kafka source that the scan reads. */
+    static final StructType KAFKA_ROWS = DataTypes.createStructType(List.of(
+            DataTypes.createStructField("key", DataTypes.BinaryType, true),
+            DataTypes.createStructField("value", DataTypes.BinaryType, true),
+            DataTypes.createStructField("topic", DataTypes.StringType, false),
+            DataTypes.createStructField("partition", DataTypes.IntegerType, false),
+            DataTypes.createStructField("offset", DataTypes.LongType, false)));
+
     static Dataset<Row> kafkaRows(SparkSession spark, List<byte[]> values) {
-        StructType schema = DataTypes.createStructType(List.of(
-                DataTypes.createStructField("key", DataTypes.BinaryType, true),
-                DataTypes.createStructField("value", DataTypes.BinaryType, true),
-                DataTypes.createStructField("topic", DataTypes.StringType, false),
-                DataTypes.createStructField("partition", DataTypes.IntegerType, false),
-                DataTypes.createStructField("offset", DataTypes.LongType, false)));
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
             rows.add(RowFactory.create(null, values.get(i), "calls", 0, (long) i));
         }
-        return spark.createDataFrame(rows, schema);
+        return spark.createDataFrame(rows, KAFKA_ROWS);
     }
 
     @Test

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Writes dead letters from inside the counts query's scan, on the executor that read the record, so the job reads the
  * input topic once. Before this, a second query read the whole topic again only to find the few invalid records: on
- * two cores the fastest bench profile (N = 1M, 500k per batch) drained in 31 s with that second read, 24 s without (paired runs on a quiet machine).
+ * two cores the fastest bench profile (N = 1M, 500k per batch) drained in 31 s with that second read, 24 s without
+ * (paired runs on a quiet machine).
  * <p>
  * Guarantee: at least once, as Spark's own Kafka sink gives. Sends are asynchronous; when the task ends its writer
  * flushes and fails the task if any send failed, so a batch is committed only after its dead letters are on the

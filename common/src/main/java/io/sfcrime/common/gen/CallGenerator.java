@@ -130,11 +130,8 @@ public final class CallGenerator {
         }
 
         /**
-         * Event times over {@code n} whole clock hours from the start's hour: exactly {@code n} distinct clock hours
-         * when count is at least n, and as many one-hour windows of event time less one per spring-forward change in
-         * the span (its skipped clock hour does not exist and falls into the next). The hours run forward from the
-         * start: records after the reader's clock plus {@code validation.maxFutureSkew} are implausible there, so
-         * a large {@code n} wants an early start.
+         * Event times over {@code n} whole clock hours forward from the start's hour (n distinct when count ≥ n; one
+         * window fewer per spring-forward change). Readers judge hours past their clock implausible: start early.
          */
         public Options withWindows(int n) {
             if (n < 1) {

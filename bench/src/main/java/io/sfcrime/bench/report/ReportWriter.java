@@ -295,8 +295,11 @@ public final class ReportWriter {
             return "";
         }
         double floor = read.get().rowsPerSecond();
-        String scan = n.floor("read-scan", run.maxOffsetsPerTrigger()).map(x -> String.format(Locale.ROOT,
-                "; with the job's record scan added, %s rows/s", n0(x.rowsPerSecond()))).orElse("");
+        Optional<Run> readScan = n.floor("read-scan", run.maxOffsetsPerTrigger());
+        String scan = readScan.map(x -> String.format(Locale.ROOT, "; with the job's record scan added, %s rows/s, "
+                + "%s the ceiling", n0(x.rowsPerSecond()), x(Stats.ratio(x.rowsPerSecond(), ceiling)))).orElse("");
+        String ofScan = readScan.map(x -> String.format(Locale.ROOT, " and %.0f%% of the read-and-scan floor",
+                100 * run.rowsPerSecond() / x.rowsPerSecond())).orElse("");
         Double other = medianOf(run, r -> r.batches().otherQueriesSeconds());
         String bound = other != null && other > 0
                 ? String.format(Locale.ROOT, "spark-app's two queries each read the topic on the same cores, so half "
@@ -304,9 +307,9 @@ public final class ReportWriter {
                 : "spark-app reads the topic once (its scan writes the dead letters), so that is the most it can reach";
         return String.format(Locale.ROOT, " Spark's own floor at %s records per batch (its Kafka source and "
                         + "micro-batches into the noop sink, none of the job's work): %s rows/s, %s the ceiling%s. "
-                        + "%s; this run reached %s, %.0f%% of the read floor.",
+                        + "%s; this run reached %s, %.0f%% of the read floor%s.",
                 batchSize(run), n0(floor), x(Stats.ratio(floor, ceiling)), scan, bound,
-                n0(run.rowsPerSecond()), 100 * run.rowsPerSecond() / floor);
+                n0(run.rowsPerSecond()), 100 * run.rowsPerSecond() / floor, ofScan);
     }
 
     private String operatorWhy(Run run) {

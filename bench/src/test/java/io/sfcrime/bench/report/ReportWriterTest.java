@@ -181,9 +181,10 @@ class ReportWriterTest {
         // The fixture's runs read the topic once (no batches of a second query): the read floor is the bound.
         assertThat(new ReportWriter(withFloor, PROFILES, "x.json").render(null))
                 .contains("Spark's own floor at 100,000 records per batch")
-                .contains("150,000 rows/s, 0.75× the ceiling; with the job's record scan added, 120,000 rows/s")
+                .contains("150,000 rows/s, 0.75× the ceiling; with the job's record scan added, 120,000 rows/s, "
+                        + "0.60× the ceiling")
                 .contains("spark-app reads the topic once (its scan writes the dead letters), so that is the most it "
-                        + "can reach; this run reached 80,000, 53% of the read floor")
+                        + "can reach; this run reached 80,000, 53% of the read floor and 67% of the read-and-scan floor.")
                 .doesNotContain("half of that");
         // Results of the former two-query job: the second query's batches halve the bound.
         List<Results.Run> twoQueries = runs.stream().map(r -> r.kind().equals("spark") ? withOtherQuery(r) : r)

@@ -42,7 +42,7 @@ class ProfilesTest {
         assertThat(p.all()).anyMatch(pr -> pr.settings().getOrDefault(
                 "spark.sql.streaming.stateStore.providerClass", "").contains("RocksDB"));
         assertThat(p.all()).extracting(pr -> pr.tuning().getDuration(TuningKeys.TRIGGER_INTERVAL).toSeconds())
-                .contains(0L, 1L, 5L);
+                .contains(0L, 1L);
         assertThat(p.all()).anyMatch(pr -> pr.settings().getOrDefault("spark.serializer", "").contains("Kryo"));
         // maxRatePerPartition alone: one Spark key away from the profile it is compared to, plus the opt-out that
         // lets a key Spark does not declare through spark-app's check.

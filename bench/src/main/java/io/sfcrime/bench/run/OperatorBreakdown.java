@@ -176,17 +176,21 @@ public final class OperatorBreakdown {
         return nodes.stream().filter(n -> n.has("parent") && n.path("parent").asInt() == id).toList();
     }
 
-    /** As the rates: without the first batch with data (code generation, JIT) and a short last one. */
+    /**
+     * As the rates ({@link SparkProgress#summarize}): without the first batch with data (code generation, JIT) and a
+     * short last one; all batches only when that leaves none. So a run of two full batches is broken down by its
+     * second, the one its rate is.
+     */
     static List<Batch> steady(List<Batch> batches) {
-        if (batches.size() <= 2) {
+        if (batches.isEmpty()) {
             return batches;
         }
         long largest = batches.stream().mapToLong(Batch::rows).max().orElse(0);
         List<Batch> s = new ArrayList<>(batches.subList(1, batches.size()));
-        if (s.get(s.size() - 1).rows() * 2 < largest) {
+        if (!s.isEmpty() && s.get(s.size() - 1).rows() * 2 < largest) {
             s.remove(s.size() - 1);
         }
-        return s;
+        return s.isEmpty() ? batches : s;
     }
 
     /** The state store's own numbers of the progress (stateOperators, summed over operators): steady medians. */

@@ -82,4 +82,18 @@ class OperatorBreakdownTest {
         assertThat(s.stateStore()).containsEntry("numRowsTotal", 30.0).containsEntry("memoryUsedBytes", 2e6)
                 .containsEntry("commitTimeMs", 7.0).containsEntry("loadedMapCacheHitCount", 3.0);
     }
+
+    @Test
+    void twoFullBatchesAreBrokenDownByTheSecondAsTheirRateIs() throws Exception {
+        List<String> ops = List.of(batch(0, 5000, 900, 300), batch(1, 400, 100, 30));
+        List<String> progress = List.of(progress(0, 500, 9000, 10), progress(1, 480, 1000, 20));
+        OperatorBreakdown.Summary s = OperatorBreakdown.summarize("p", "p/r1", ops, progress);
+        assertThat(s.steadyBatches()).isEqualTo(1);
+        assertThat(s.batchMsMedian()).isEqualTo(1000.0);
+        // A single batch is all there is: it is broken down, warm-up and all.
+        OperatorBreakdown.Summary one = OperatorBreakdown.summarize("p", "p/r1", ops.subList(0, 1),
+                progress.subList(0, 1));
+        assertThat(one.steadyBatches()).isEqualTo(1);
+        assertThat(one.batchMsMedian()).isEqualTo(9000.0);
+    }
 }

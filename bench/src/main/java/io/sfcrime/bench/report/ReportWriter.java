@@ -299,7 +299,7 @@ public final class ReportWriter {
         String scan = readScan.map(x -> String.format(Locale.ROOT, "; with the job's record scan added, %s rows/s, "
                 + "%s the ceiling", n0(x.rowsPerSecond()), x(Stats.ratio(x.rowsPerSecond(), ceiling)))).orElse("");
         String ofScan = readScan.map(x -> String.format(Locale.ROOT, " and %.0f%% of the read-and-scan floor",
-                100 * run.rowsPerSecond() / x.rowsPerSecond())).orElse("");
+                100 * run.rowsPerSecond() / x.rowsPerSecond()) + ownWork(run, x)).orElse("");
         Double other = medianOf(run, r -> r.batches().otherQueriesSeconds());
         String bound = other != null && other > 0
                 ? String.format(Locale.ROOT, "spark-app's two queries each read the topic on the same cores, so half "
@@ -310,6 +310,24 @@ public final class ReportWriter {
                         + "%s; this run reached %s, %.0f%% of the read floor%s.",
                 batchSize(run), n0(floor), x(Stats.ratio(floor, ceiling)), scan, bound,
                 n0(run.rowsPerSecond()), 100 * run.rowsPerSecond() / floor, ofScan);
+    }
+
+    /**
+     * A batch of the run split at the read-and-scan floor: what Spark's source, micro-batches and the scan take at the
+     * floor's rate, and the rest, the job's own work after the scan, both at the run's batch size.
+     */
+    private static String ownWork(Run run, Run readScan) {
+        Long b = run.maxOffsetsPerTrigger();
+        if (b == null || b <= 0 || !(run.rowsPerSecond() > 0) || !(readScan.rowsPerSecond() > 0)) {
+            return "";
+        }
+        double runMs = 1e3 * b / run.rowsPerSecond();
+        double floorMs = 1e3 * b / readScan.rowsPerSecond();
+        return String.format(Locale.ROOT, ": of the %s ms a batch of %s records takes at this run's rate, %s ms are "
+                        + "that floor (Spark's source and micro-batch with the scan) and %s ms (%.0f%%) the job's own "
+                        + "work after the scan (partial counts or fan-out, shuffle, stateful aggregation, join, "
+                        + "results and the sink's driver work; by operator below)", n0(runMs), batchSize(run),
+                n0(floorMs), n0(runMs - floorMs), 100 * (runMs - floorMs) / runMs);
     }
 
     private String operatorWhy(Run run) {

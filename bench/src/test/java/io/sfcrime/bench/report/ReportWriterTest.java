@@ -184,7 +184,9 @@ class ReportWriterTest {
                 .contains("150,000 rows/s, 0.75× the ceiling; with the job's record scan added, 120,000 rows/s, "
                         + "0.60× the ceiling")
                 .contains("spark-app reads the topic once (its scan writes the dead letters), so that is the most it "
-                        + "can reach; this run reached 80,000, 53% of the read floor and 67% of the read-and-scan floor.")
+                        + "can reach; this run reached 80,000, 53% of the read floor and 67% of the read-and-scan floor: of "
+                        + "the 1,250 ms a batch of 100,000 records takes at this run's rate, 833 ms are that floor "
+                        + "(Spark's source and micro-batch with the scan) and 417 ms (33%) the job's own work")
                 .doesNotContain("half of that");
         // Results of the former two-query job: the second query's batches halve the bound.
         List<Results.Run> twoQueries = runs.stream().map(r -> r.kind().equals("spark") ? withOtherQuery(r) : r)

@@ -133,7 +133,7 @@ public final class OperatorBreakdown {
             batches.add(new Batch(id, p.path("durationMs").path("triggerExecution").asLong(), rows, ms));
         }
         batches.sort((a, b) -> Long.compare(a.batchId(), b.batchId()));
-        List<Batch> steady = steady(batches);
+        List<Batch> steady = SparkProgress.steady(batches, Batch::rows);
         List<Part> parts = new ArrayList<>();
         nested.forEach((key, isNested) -> {
             String[] kv = key.split(" \\| ", 2);
@@ -174,23 +174,6 @@ public final class OperatorBreakdown {
     private static List<JsonNode> children(List<JsonNode> nodes, JsonNode parent) {
         int id = parent.path("id").asInt(-1);
         return nodes.stream().filter(n -> n.has("parent") && n.path("parent").asInt() == id).toList();
-    }
-
-    /**
-     * As the rates ({@link SparkProgress#summarize}): without the first batch with data (code generation, JIT) and a
-     * short last one; all batches only when that leaves none. So a run of two full batches is broken down by its
-     * second, the one its rate is.
-     */
-    static List<Batch> steady(List<Batch> batches) {
-        if (batches.isEmpty()) {
-            return batches;
-        }
-        long largest = batches.stream().mapToLong(Batch::rows).max().orElse(0);
-        List<Batch> s = new ArrayList<>(batches.subList(1, batches.size()));
-        if (!s.isEmpty() && s.get(s.size() - 1).rows() * 2 < largest) {
-            s.remove(s.size() - 1);
-        }
-        return s.isEmpty() ? batches : s;
     }
 
     /** The state store's own numbers of the progress (stateOperators, summed over operators): steady medians. */

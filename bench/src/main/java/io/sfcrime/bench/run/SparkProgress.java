@@ -135,6 +135,23 @@ public final class SparkProgress {
     }
 
     /**
+     * The steady batches of {@code data} (batches with rows, in order) by the warm-up rule of {@link #summarize}:
+     * all but the first and a short last one, or all of them when that leaves none. Shared with
+     * {@link OperatorBreakdown}, so that a run's operator table is of the batches its rate is.
+     */
+    public static <B> List<B> steady(List<B> data, java.util.function.ToLongFunction<B> rows) {
+        if (data.isEmpty()) {
+            return data;
+        }
+        long largest = data.stream().mapToLong(rows).max().orElse(0);
+        List<B> steady = new ArrayList<>(data.subList(1, data.size()));
+        if (!steady.isEmpty() && rows.applyAsLong(steady.get(steady.size() - 1)) * 2 < largest) {
+            steady.remove(steady.size() - 1);
+        }
+        return steady.isEmpty() ? data : steady;
+    }
+
+    /**
      * Warm-up: the first batch with data pays for code generation, class loading and JIT, so it is left out. So
      * is a final batch with less than half the largest batch's rows (the tail of the topic, whose fixed cost
      * would be spread over few rows). When that leaves nothing (one or two batches in all), every batch with data
@@ -150,15 +167,8 @@ public final class SparkProgress {
         List<Batch> allData = all.stream().filter(b -> b.numInputRows() > 0).toList();
         double others = all.stream().filter(b -> !batches.contains(b) && b.numInputRows() > 0)
                 .mapToLong(Batch::triggerMs).sum() / 1e3;
-        long largest = data.stream().mapToLong(Batch::numInputRows).max().orElse(0);
-        List<Batch> steady = new ArrayList<>(data.subList(1, data.size()));
-        if (!steady.isEmpty() && steady.get(steady.size() - 1).numInputRows() * 2 < largest) {
-            steady.remove(steady.size() - 1);
-        }
-        boolean warmupIncluded = steady.isEmpty();
-        if (warmupIncluded) {
-            steady = data;
-        }
+        List<Batch> steady = steady(data, Batch::numInputRows);
+        boolean warmupIncluded = steady.size() == data.size();
         double rate = Stats.median(steady.stream().map(Batch::processedRowsPerSecond)
                 .filter(d -> !Double.isNaN(d)).toList());
         List<Long> durations = data.stream().map(Batch::triggerMs).toList();

@@ -305,8 +305,9 @@ public final class ReportWriter {
                 ? String.format(Locale.ROOT, "spark-app's two queries each read the topic on the same cores, so half "
                 + "of that, %s rows/s, is about the most it can reach", n0(floor / 2))
                 : "spark-app reads the topic once (its scan writes the dead letters), so that is the most it can reach";
-        return String.format(Locale.ROOT, " Spark's own floor at %s records per batch (its Kafka source and "
-                        + "micro-batches into the noop sink, none of the job's work): %s rows/s, %s the ceiling%s. "
+        return String.format(Locale.ROOT, " Spark's own floor at %s records per batch (its Kafka source, with the "
+                        + "default tuning's consumer settings, and micro-batches into the noop sink, none of the "
+                        + "job's work): %s rows/s, %s the ceiling%s. "
                         + "%s; this run reached %s, %.0f%% of the read floor%s.",
                 batchSize(run), n0(floor), x(Stats.ratio(floor, ceiling)), scan, bound,
                 n0(run.rowsPerSecond()), 100 * run.rowsPerSecond() / floor, ofScan);

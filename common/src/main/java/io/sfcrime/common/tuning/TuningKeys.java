@@ -67,6 +67,24 @@ public final class TuningKeys {
             .doc("Least Spark partitions a batch is split into; 0 means one per Kafka partition.")
             .check(atLeast(0))
             .build();
+    public static final Setting MAX_POLL_RECORDS = Setting.builder("source.maxPollRecords")
+            .type(SettingType.INT).defaultValue(5_000)
+            .applyMode(ApplyMode.QUERY_RESTART).affectsAllQueries()
+            .doc("Most records one poll of the executors' Kafka consumers returns (Kafka's max.poll.records, "
+                    + "default 500). Spark's source polls until it reaches the batch's end offset, and every poll "
+                    + "runs the client's network and fetch bookkeeping: 10x fewer polls per batch measured faster, "
+                    + "most of all in a young JVM (the bench's Kafka consumer profile, docs/tuning-report.md).")
+            .check(atLeast(1))
+            .build();
+    public static final Setting MAX_PARTITION_FETCH_BYTES = Setting.builder("source.maxPartitionFetchBytes")
+            .type(SettingType.INT).defaultValue(8 * 1024 * 1024)
+            .applyMode(ApplyMode.QUERY_RESTART).affectsAllQueries()
+            .doc("Most bytes of one partition a fetch request brings back (Kafka's max.partition.fetch.bytes, "
+                    + "default 1 MiB; the size is of compressed batches). Fewer, larger fetches cost the consumer and "
+                    + "the broker less per record; each executor core buffers up to this much per partition it "
+                    + "reads.")
+            .check(atLeast(1024))
+            .build();
     public static final Setting STARTING_OFFSETS = Setting.builder("source.startingOffsets")
             .type(SettingType.STRING).defaultValue("earliest")
             .applyMode(ApplyMode.QUERY_RESTART).affectsAllQueries()
@@ -227,7 +245,8 @@ public final class TuningKeys {
     /** In declaration order: the order of the shipped tuning file, the docs and the reconcile steps. */
     public static final List<Setting> ALL = List.of(SHUFFLE_PARTITIONS, CHECKPOINT_FILE_MANAGER,
             EXECUTOR_INSTANCES, EXECUTOR_CORES,
-            EXECUTOR_MEMORY, MAX_OFFSETS_PER_TRIGGER, MIN_PARTITIONS, STARTING_OFFSETS, FAIL_ON_DATA_LOSS,
+            EXECUTOR_MEMORY, MAX_OFFSETS_PER_TRIGGER, MIN_PARTITIONS, MAX_POLL_RECORDS, MAX_PARTITION_FETCH_BYTES,
+            STARTING_OFFSETS, FAIL_ON_DATA_LOSS,
             TRIGGER_INTERVAL, WATERMARK_DELAY, WINDOW_DURATION, DEDUPE, PRE_AGGREGATE, MIN_EVENT_TIME, MAX_FUTURE_SKEW,
             UNDECLARED_SPARK_KEYS, CONSOLE_TOP_N, AUTOSCALE_ENABLED, AUTOSCALE_MODE, AUTOSCALE_MIN_EXECUTORS,
             AUTOSCALE_MAX_EXECUTORS, AUTOSCALE_TARGET_CATCH_UP_TIME, AUTOSCALE_TARGET_UTILIZATION,

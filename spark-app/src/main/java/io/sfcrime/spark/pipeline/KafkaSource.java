@@ -21,7 +21,10 @@ public final class KafkaSource {
                 .options(KafkaClients.sparkOptions())
                 .option("subscribe", config.topic())
                 .option("startingOffsets", tuning.getString(TuningKeys.STARTING_OFFSETS))
-                .option("failOnDataLoss", tuning.getBoolean(TuningKeys.FAIL_ON_DATA_LOSS));
+                .option("failOnDataLoss", tuning.getBoolean(TuningKeys.FAIL_ON_DATA_LOSS))
+                // The executors' consumers: fewer polls and fetches per batch (see the keys' docs).
+                .option("kafka.max.poll.records", tuning.getInt(TuningKeys.MAX_POLL_RECORDS))
+                .option("kafka.max.partition.fetch.bytes", tuning.getInt(TuningKeys.MAX_PARTITION_FETCH_BYTES));
         long maxOffsets = tuning.getLong(TuningKeys.MAX_OFFSETS_PER_TRIGGER);
         if (maxOffsets > 0) {
             reader = reader.option("maxOffsetsPerTrigger", maxOffsets);

@@ -83,7 +83,9 @@ final class OperatorTable {
                 + "(the row names every category it fused; the JFR profile above shows the CPU inside). Rows in "
                 + "*italics* run inside a stage's loop and are already part of its row. The driver's rows are the "
                 + "results sink's own wall times; the write action's also runs the micro-batch plan, which is "
-                + "lazy.\n\n");
+                + "lazy. The JVM's rows are the process's own counters over the micro-batch (its management beans): "
+                + "the JIT compilers' time summed over their threads, GC pauses, and the CPU of all its threads, "
+                + "work the job's rows do not show, beside them on the same cores.\n\n");
         for (String profile : shown) {
             List<OperatorBreakdown.Summary> reps = of(profile);
             double batch = batchMs(reps);
@@ -142,8 +144,10 @@ final class OperatorTable {
         }
         double batch = batchMs(reps);
         // The sink's write action holds the whole lazy plan: it would only repeat the parts it contains.
-        List<Part> top = parts(reps).values().stream().filter(p -> !p.nested() && p.msMedian() != null)
+        Map<String, Part> parts = parts(reps);
+        List<Part> top = parts.values().stream().filter(p -> !p.nested() && p.msMedian() != null)
                 .filter(p -> !p.measure().contains("lazy micro-batch plan"))
+                .filter(p -> !p.category().equals(OperatorBreakdown.JVM))
                 .sorted(Comparator.comparingDouble(Part::msMedian).reversed()).limit(3).toList();
         if (top.isEmpty()) {
             return Optional.empty();
@@ -151,6 +155,26 @@ final class OperatorTable {
         List<String> words = top.stream().map(p -> String.format(Locale.ROOT, "%s (%s) %s ms, %.0f%% of the batch",
                 p.category(), p.measure(), n0(p.msMedian()), 100 * p.msMedian() / batch)).toList();
         return Optional.of(" By operator (Spark's SQL metrics, task time), the largest parts of its " + n0(batch)
-                + " ms batch: " + String.join("; ", words) + ".");
+                + " ms batch: " + String.join("; ", words) + "." + jvmSentence(parts, batch));
+    }
+
+    /** What the JVM itself did during the median batch, when the run recorded it. */
+    private static String jvmSentence(Map<String, Part> parts, double batch) {
+        Double jit = jvm(parts, "JIT");
+        Double gc = jvm(parts, "GC");
+        Double cpu = jvm(parts, "CPU");
+        if (jit == null || cpu == null || batch <= 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, " Meanwhile the JVM itself: its JIT compilers worked %s ms (%.0f%% of the "
+                        + "batch's wall time, summed over their threads, on the cores the tasks use), GC paused it %s "
+                        + "ms, and the process used %s ms of CPU in all.", n0(jit), 100 * jit / batch, n0(gc),
+                n0(cpu));
+    }
+
+    private static Double jvm(Map<String, Part> parts, String measureStart) {
+        return parts.values().stream().filter(p -> p.category().equals(OperatorBreakdown.JVM)
+                && p.measure().startsWith(measureStart)).map(Part::msMedian).filter(Objects::nonNull).findFirst()
+                .orElse(null);
     }
 }

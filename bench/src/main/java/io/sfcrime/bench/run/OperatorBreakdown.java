@@ -27,7 +27,8 @@ import java.util.TreeMap;
  * ({@link #upstream}). SQL timing metrics are summed
  * over the batch's tasks, which run side by side on the cores, so parts can add up to more than the batch's wall
  * time; a metric inside a stage that is itself timed (the aggregation build time) is {@code nested} and not added.
- * The sink's own wall times are the driver's part.
+ * The sink's own wall times are the driver's part. The JVM's counters over the micro-batch (JIT compilation, GC
+ * pauses, process CPU) are a part of their own: what the process spent besides the job, a fresh JVM most of all.
  */
 public final class OperatorBreakdown {
     static final String COUNTS = SparkProgress.MAIN_QUERY;
@@ -41,8 +42,14 @@ public final class OperatorBreakdown {
     private static final String STAGE_MEASURE = "WholeStageCodegen duration less the stages it reads in the same "
             + "tasks (one number for all it fused)";
     private static final Map<String, String> DRIVER_STEPS = new LinkedHashMap<>();
+    /** The JVM's own work during a micro-batch (spark-app's {@code jvm_ms}): not the job's, beside it. */
+    public static final String JVM = "the JVM itself (whole process)";
+    private static final Map<String, String> JVM_COUNTERS = new LinkedHashMap<>();
 
     static {
+        JVM_COUNTERS.put("jit_compile", "JIT compilation, summed over the compiler threads");
+        JVM_COUNTERS.put("gc_pause", "GC pauses");
+        JVM_COUNTERS.put("process_cpu", "CPU of all its threads (up to cores × wall time)");
         DRIVER_STEPS.put("kafka_write_action", "write action, wall (runs the lazy micro-batch plan too)");
         DRIVER_STEPS.put("collect", "collect of the updated rows to the driver, wall");
         DRIVER_STEPS.put("fold", "fold of the rows on the driver, wall");
@@ -126,6 +133,13 @@ public final class OperatorBreakdown {
             line.path("driver_ms").fields().forEachRemaining(d -> {
                 if (DRIVER_STEPS.containsKey(d.getKey())) {
                     String key = DRIVER + " | " + DRIVER_STEPS.get(d.getKey());
+                    ms.put(key, d.getValue().asDouble());
+                    nested.put(key, false);
+                }
+            });
+            line.path("jvm_ms").fields().forEachRemaining(d -> {
+                if (JVM_COUNTERS.containsKey(d.getKey())) {
+                    String key = JVM + " | " + JVM_COUNTERS.get(d.getKey());
                     ms.put(key, d.getValue().asDouble());
                     nested.put(key, false);
                 }

@@ -33,8 +33,9 @@ class OperatorBreakdownTest {
                  {"id":8,"execution":8,"name":"WholeStageCodegen (1)","category":"encoding","fused":["encoding"],
                   "ms":{"duration":80.0},"metrics":{}},
                  {"id":9,"parent":8,"stage":1,"name":"Scan ExistingRDD","category":"encoding","ms":{},"metrics":{}}],
-                 "driver_ms":{"kafka_write_action":900.0,"collect":%s,"fold":10.0,"snapshot":2.0,"total":1000.0}}
-                """.formatted(id, update, stage1, collect).replace("\n", "");
+                 "driver_ms":{"kafka_write_action":900.0,"collect":%s,"fold":10.0,"snapshot":2.0,"total":1000.0},
+                 "jvm_ms":{"jit_compile":%s,"gc_pause":12,"process_cpu":1500,"unknown_counter":9}}
+                """.formatted(id, update, stage1, collect, collect * 10).replace("\n", "");
     }
 
     private static String progress(long id, long rows, long ms, long stateRows) {
@@ -77,6 +78,10 @@ class OperatorBreakdownTest {
                 + "it)").msMedian()).isEqualTo(200.0);
         assertThat(parts.get("driver work in foreachBatch | collect of the updated rows to the driver, wall")
                 .msMedian()).isEqualTo(40.0);
+        // The JVM's own work is a part beside the job's: median of the steady batches' 300, 400 and 500 ms of JIT.
+        assertThat(parts.get("the JVM itself (whole process) | JIT compilation, summed over the compiler threads")
+                .msMedian()).isEqualTo(400.0);
+        assertThat(parts.keySet().stream().filter(k -> k.startsWith("the JVM itself"))).hasSize(3);
         // The sink's total is the sum of its steps: not a part of its own.
         assertThat(parts.keySet().stream().filter(k -> k.startsWith("driver work"))).hasSize(4);
         assertThat(s.stateStore()).containsEntry("numRowsTotal", 30.0).containsEntry("memoryUsedBytes", 2e6)

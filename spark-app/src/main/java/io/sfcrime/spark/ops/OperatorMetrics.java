@@ -29,7 +29,8 @@ import java.util.Map;
 /**
  * {@code --operator-metrics-file}: one JSON line per micro-batch of every streaming query, with Spark's own SQL
  * metrics of the batch's executed plan and of the actions the sink ran inside it, per plan node and
- * {@link PlanNodes.Category}, plus the driver's own timings of the results sink. Off unless the option is given;
+ * {@link PlanNodes.Category}, plus the driver's own timings of the results sink and what the JVM spent on JIT
+ * compilation, GC pauses and CPU meanwhile ({@link JvmWork}). Off unless the option is given;
  * it only reads what Spark measures anyway, after each execution has ended.
  * <p>
  * A micro-batch is one SQL execution (an {@link IncrementalExecution}, which knows its query and batch); the actions
@@ -48,6 +49,8 @@ public final class OperatorMetrics extends SparkListener implements AutoCloseabl
     private final Map<Long, Long> rootOf = new HashMap<>();
     private final Map<Long, List<Ended>> nested = new HashMap<>();
     private final Map<String, Map<String, Double>> driver = new HashMap<>();
+    /** The JVM's counters at the start of each root execution still running (a micro-batch or another action). */
+    private final Map<Long, JvmWork> jvmAtStart = new HashMap<>();
 
     private OperatorMetrics(SparkSession spark, Path file) throws IOException {
         this.spark = spark;
@@ -96,6 +99,9 @@ public final class OperatorMetrics extends SparkListener implements AutoCloseabl
         long root = s.rootExecutionId().isDefined() ? (Long) s.rootExecutionId().get() : s.executionId();
         if (root != s.executionId()) {
             rootOf.put(s.executionId(), root);
+        } else {
+            // Read on the listener bus, a few ms after the execution started: the counters move in seconds.
+            jvmAtStart.put(root, JvmWork.now());
         }
     }
 
@@ -108,8 +114,14 @@ public final class OperatorMetrics extends SparkListener implements AutoCloseabl
             return;
         }
         List<Ended> inner = nested.remove(e.executionId());
+        JvmWork atStart = jvmAtStart.remove(e.executionId());
         if (e.qe() instanceof IncrementalExecution batch) {
-            write(line(e, name, batch, inner == null ? List.of() : inner));
+            ObjectNode line = line(e, name, batch, inner == null ? List.of() : inner);
+            if (atStart != null) {
+                ObjectNode jvm = line.putObject("jvm_ms");
+                JvmWork.now().since(atStart).forEach(jvm::put);
+            }
+            write(line);
         }
     }
 

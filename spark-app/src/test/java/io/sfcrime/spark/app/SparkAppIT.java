@@ -84,6 +84,11 @@ class SparkAppIT {
                 assertThat(state).as("state store metrics in batch %s", line.get("batch_id")).isTrue();
                 assertThat(line.get("driver_ms").fieldNames()).toIterable()
                         .contains("kafka_write_action", "collect", "fold", "snapshot", "total");
+                // The JVM's work during the batch: a batch with data uses some CPU (its tasks run in this JVM).
+                assertThat(line.get("jvm_ms").fieldNames()).toIterable()
+                        .containsExactly("jit_compile", "gc_pause", "process_cpu");
+                assertThat(line.get("jvm_ms").get("process_cpu").asLong()).isPositive();
+                assertThat(line.get("jvm_ms").get("jit_compile").asLong()).isNotNegative();
             }
         }
         assertThat(scanned).isEqualTo(inputRows);

@@ -38,7 +38,13 @@ class ProfilesTest {
         assertThat(p.all()).extracting(pr -> pr.settings().get("spark.sql.shuffle.partitions"))
                 .contains("1", "2", "4", "10", "200");
         assertThat(p.all()).extracting(Profiles.Profile::maxOffsetsPerTrigger).contains(20_000L, 100_000L, 0L);
-        assertThat(p.all()).extracting(pr -> pr.settings().get("spark.default.parallelism")).contains("2", "10000");
+        assertThat(p.all()).extracting(pr -> pr.settings().get("spark.default.parallelism")).contains("10000");
+        // Kafka's consumer defaults everywhere but in the profile that measures this project's: the base pins them.
+        assertThat(p.baseline().tuning().getInt(TuningKeys.MAX_POLL_RECORDS)).isEqualTo(500);
+        assertThat(p.baseline().tuning().getInt(TuningKeys.MAX_PARTITION_FETCH_BYTES)).isEqualTo(1 << 20);
+        assertThat(p.all()).filteredOn(pr -> pr.tuning().getInt(TuningKeys.MAX_POLL_RECORDS)
+                        == (int) TuningKeys.MAX_POLL_RECORDS.defaultValue()).extracting(Profiles.Profile::group)
+                .containsExactly("Kafka consumer");
         assertThat(p.all()).anyMatch(pr -> pr.settings().getOrDefault(
                 "spark.sql.streaming.stateStore.providerClass", "").contains("RocksDB"));
         assertThat(p.all()).extracting(pr -> pr.tuning().getDuration(TuningKeys.TRIGGER_INTERVAL).toSeconds())

@@ -194,6 +194,13 @@ affinity:
 {{/* Object names. */}}
 {{- define "sfcs.driverName" -}}{{ include "sfcs.fullname" . }}-driver{{- end -}}
 {{- define "sfcs.driverHeadless" -}}{{ include "sfcs.fullname" . }}-driver-headless{{- end -}}
+{{/*
+A tuning value as the job's parser reads it. YAML numbers reach templates as float64, which toString writes in
+exponent form from 1e+06 on ("8.388608e+06"): a whole number is written as an integer instead.
+*/}}
+{{- define "sfcs.tuningValue" -}}
+{{- if and (kindIs "float64" .) (eq (floor .) .) -}}{{ int64 . }}{{- else -}}{{ toString . }}{{- end -}}
+{{- end -}}
 {{- define "sfcs.tuningConfigMap" -}}{{ include "sfcs.fullname" . }}-tuning{{- end -}}
 {{- define "sfcs.statusConfigMap" -}}{{ .Release.Name | trunc 48 | trimSuffix "-" }}-tuning-status{{- end -}}
 {{- define "sfcs.sparkConfConfigMap" -}}{{ include "sfcs.fullname" . }}-spark-conf{{- end -}}

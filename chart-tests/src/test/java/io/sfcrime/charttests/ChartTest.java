@@ -249,7 +249,9 @@ class ChartTest {
         assertThat(conf).doesNotContainKeys("spark.executor.instances", "spark.sql.shuffle.partitions");
         ConfigMap tuning = Chart.one(docs, ConfigMap.class, full("tuning"));
         assertThat(tuning.getData()).containsEntry("spark.sql.shuffle.partitions", "1")
-                .containsEntry("source.maxOffsetsPerTrigger", "500000").containsEntry("console.topN", "20");
+                .containsEntry("source.maxOffsetsPerTrigger", "500000").containsEntry("console.topN", "20")
+                // Numbers of a million and more stay integers (a YAML number is a float64 to the template).
+                .containsEntry("source.maxPartitionFetchBytes", "8388608");
     }
 
     @Test

@@ -37,6 +37,8 @@ class PlannerTest {
             Map.entry("spark.executor.memory", ApplyMode.DRIVER_RESTART),
             Map.entry("source.maxOffsetsPerTrigger", ApplyMode.QUERY_RESTART),
             Map.entry("source.minPartitions", ApplyMode.QUERY_RESTART),
+            Map.entry("source.maxPollRecords", ApplyMode.QUERY_RESTART),
+            Map.entry("source.maxPartitionFetchBytes", ApplyMode.QUERY_RESTART),
             Map.entry("source.startingOffsets", ApplyMode.QUERY_RESTART),
             Map.entry("source.failOnDataLoss", ApplyMode.QUERY_RESTART),
             Map.entry("query.triggerInterval", ApplyMode.QUERY_RESTART),

@@ -4,7 +4,7 @@ import io.sfcrime.bench.Results;
 import io.sfcrime.bench.Stats;
 import io.sfcrime.common.scan.CallScanner;
 import io.sfcrime.common.scan.EventTimeRange;
-import io.sfcrime.common.tuning.TuningKeys;
+import io.sfcrime.common.tuning.Tuning;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -105,8 +105,7 @@ public final class SparkFloorMain implements Callable<Integer> {
                 .option("maxOffsetsPerTrigger", maxOffsets)
                 // The consumer settings of the job's default tuning (larger polls and fetches than Kafka's): the
                 // floor is the most Spark's source can read, so it gets the best consumer settings known.
-                .option("kafka.max.poll.records", TuningKeys.MAX_POLL_RECORDS.defaultValue().toString())
-                .option("kafka.max.partition.fetch.bytes", TuningKeys.MAX_PARTITION_FETCH_BYTES.defaultValue().toString())
+                .options(Tuning.defaults().kafkaConsumerOptions())
                 .load();
         // length(value) makes every row's value be read; the noop sink then drops the rows.
         Dataset<Row> out = scan ? kafka.where(valid().apply(col("value"))).select(length(col("value")))

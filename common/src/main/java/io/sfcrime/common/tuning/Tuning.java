@@ -183,6 +183,17 @@ public final class Tuning {
         return conf;
     }
 
+    /**
+     * The Kafka consumer settings of the Spark source's executors, as {@code kafka.*} options of the source: one
+     * place for the job's source and the bench's read floor, so the floor reads with what the job reads with.
+     */
+    public Map<String, String> kafkaConsumerOptions() {
+        Map<String, String> options = new TreeMap<>();
+        options.put("kafka.max.poll.records", Integer.toString(getInt(TuningKeys.MAX_POLL_RECORDS)));
+        options.put("kafka.max.partition.fetch.bytes", Integer.toString(getInt(TuningKeys.MAX_PARTITION_FETCH_BYTES)));
+        return options;
+    }
+
     /** Every key with its canonical text, declared keys first in declaration order, then pass-through keys. */
     public Map<String, String> asStrings() {
         Map<String, String> all = new LinkedHashMap<>();

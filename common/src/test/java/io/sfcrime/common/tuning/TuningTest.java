@@ -84,6 +84,15 @@ class TuningTest {
     }
 
     @Test
+    void kafkaConsumerOptionsCarryTheSourceConsumerKeys() {
+        Tuning t = Tuning.fromMap(Map.of("source.maxPollRecords", 700, "source.maxPartitionFetchBytes", 2048));
+        assertThat(t.kafkaConsumerOptions())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "kafka.max.poll.records", "700", "kafka.max.partition.fetch.bytes", "2048"));
+        assertThat(Tuning.defaults().kafkaConsumerOptions()).containsEntry("kafka.max.poll.records", "5000");
+    }
+
+    @Test
     void parsesTypedValuesFromStringsAndYamlScalars() {
         Tuning t = Tuning.fromMap(Map.of(
                 "spark.sql.shuffle.partitions", "8",

@@ -23,8 +23,7 @@ public final class KafkaSource {
                 .option("startingOffsets", tuning.getString(TuningKeys.STARTING_OFFSETS))
                 .option("failOnDataLoss", tuning.getBoolean(TuningKeys.FAIL_ON_DATA_LOSS))
                 // The executors' consumers: fewer polls and fetches per batch (see the keys' docs).
-                .option("kafka.max.poll.records", tuning.getInt(TuningKeys.MAX_POLL_RECORDS))
-                .option("kafka.max.partition.fetch.bytes", tuning.getInt(TuningKeys.MAX_PARTITION_FETCH_BYTES));
+                .options(tuning.kafkaConsumerOptions());
         long maxOffsets = tuning.getLong(TuningKeys.MAX_OFFSETS_PER_TRIGGER);
         if (maxOffsets > 0) {
             reader = reader.option("maxOffsetsPerTrigger", maxOffsets);

@@ -160,9 +160,9 @@ final class OperatorTable {
 
     /** What the JVM itself did during the median batch, when the run recorded it. */
     private static String jvmSentence(Map<String, Part> parts, double batch) {
-        Double jit = jvm(parts, "JIT");
-        Double gc = jvm(parts, "GC");
-        Double cpu = jvm(parts, "CPU");
+        Double jit = jvm(parts, OperatorBreakdown.JIT_COMPILE);
+        Double gc = jvm(parts, OperatorBreakdown.GC_PAUSE);
+        Double cpu = jvm(parts, OperatorBreakdown.PROCESS_CPU);
         if (jit == null || cpu == null || batch <= 0) {
             return "";
         }
@@ -172,9 +172,10 @@ final class OperatorTable {
                 n0(cpu));
     }
 
-    private static Double jvm(Map<String, Part> parts, String measureStart) {
+    private static Double jvm(Map<String, Part> parts, String counter) {
+        String measure = OperatorBreakdown.jvmMeasure(counter);
         return parts.values().stream().filter(p -> p.category().equals(OperatorBreakdown.JVM)
-                && p.measure().startsWith(measureStart)).map(Part::msMedian).filter(Objects::nonNull).findFirst()
+                && p.measure().equals(measure)).map(Part::msMedian).filter(Objects::nonNull).findFirst()
                 .orElse(null);
     }
 }

@@ -44,16 +44,25 @@ public final class OperatorBreakdown {
     private static final Map<String, String> DRIVER_STEPS = new LinkedHashMap<>();
     /** The JVM's own work during a micro-batch (spark-app's {@code jvm_ms}): not the job's, beside it. */
     public static final String JVM = "the JVM itself (whole process)";
+    /** Keys of spark-app's {@code jvm_ms}: JIT compilation, GC pauses and process CPU over the micro-batch. */
+    public static final String JIT_COMPILE = "jit_compile";
+    public static final String GC_PAUSE = "gc_pause";
+    public static final String PROCESS_CPU = "process_cpu";
     private static final Map<String, String> JVM_COUNTERS = new LinkedHashMap<>();
 
     static {
-        JVM_COUNTERS.put("jit_compile", "JIT compilation, summed over the compiler threads");
-        JVM_COUNTERS.put("gc_pause", "GC pauses");
-        JVM_COUNTERS.put("process_cpu", "CPU of all its threads (up to cores × wall time)");
+        JVM_COUNTERS.put(JIT_COMPILE, "JIT compilation, summed over the compiler threads");
+        JVM_COUNTERS.put(GC_PAUSE, "GC pauses");
+        JVM_COUNTERS.put(PROCESS_CPU, "CPU of all its threads (up to cores × wall time)");
         DRIVER_STEPS.put("kafka_write_action", "write action, wall (runs the lazy micro-batch plan too)");
         DRIVER_STEPS.put("collect", "collect of the updated rows to the driver, wall");
         DRIVER_STEPS.put("fold", "fold of the rows on the driver, wall");
         DRIVER_STEPS.put("snapshot", "totals snapshot, wall");
+    }
+
+    /** The measure label of one {@code jvm_ms} counter in the parts (category {@link #JVM}). */
+    public static String jvmMeasure(String counter) {
+        return JVM_COUNTERS.get(counter);
     }
 
     /** One part of a batch's time: {@code category} (" + " joined when fused), what Spark measures, milliseconds. */

@@ -128,6 +128,10 @@ class ReportWriterTest {
                 + " + fan-out to the count levels (WholeStageCodegen duration (one number for the fused stage)) 700 ms,"
                 + " 56% of the batch; aggregation and state store (StateStoreSave: time to update) 250 ms, 20% of the"
                 + " batch; driver work in foreachBatch");
+        // The JVM's own rows are not among the job's parts but follow them, each found by its counter.
+        assertThat(md).contains(" Meanwhile the JVM itself: its JIT compilers worked 500 ms (40% of the batch's wall"
+                + " time, summed over their threads, on the cores the tasks use), GC paused it 40 ms, and the process"
+                + " used 2,300 ms of CPU in all.");
     }
 
     @Test

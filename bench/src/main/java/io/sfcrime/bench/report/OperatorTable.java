@@ -29,6 +29,11 @@ final class OperatorTable {
         this.n = n;
     }
 
+    /** Cores of the machine the run was on (the local-mode executors use them all). */
+    private int cores() {
+        return n.r.machine() == null ? 0 : n.r.machine().cores();
+    }
+
     /** The profiles shown: the best at the comparison batch size, the fastest at any, then the baseline. */
     private List<String> profiles() {
         List<String> out = new ArrayList<>();
@@ -85,7 +90,10 @@ final class OperatorTable {
                 + "results sink's own wall times; the write action's also runs the micro-batch plan, which is "
                 + "lazy. The JVM's rows are the process's own counters over the micro-batch (its management beans): "
                 + "the JIT compilers' time summed over their threads, GC pauses, and the CPU of all its threads, "
-                + "work the job's rows do not show, beside them on the same cores.\n\n");
+                + "work the job's rows do not show, beside them on the same cores; and, read from Linux's per-thread "
+                + "counters, the CPU of the JIT compiler threads, of the GC threads and of the executor task "
+                + "threads (the compilers' CPU is the truer measure of what compiling costs the tasks: the bean "
+                + "counts only part of it).\n\n");
         for (String profile : shown) {
             List<OperatorBreakdown.Summary> reps = of(profile);
             double batch = batchMs(reps);
@@ -155,21 +163,43 @@ final class OperatorTable {
         List<String> words = top.stream().map(p -> String.format(Locale.ROOT, "%s (%s) %s ms, %.0f%% of the batch",
                 p.category(), p.measure(), n0(p.msMedian()), 100 * p.msMedian() / batch)).toList();
         return Optional.of(" By operator (Spark's SQL metrics, task time), the largest parts of its " + n0(batch)
-                + " ms batch: " + String.join("; ", words) + "." + jvmSentence(parts, batch));
+                + " ms batch: " + String.join("; ", words) + "." + jvmSentence(parts, batch, cores()));
     }
 
-    /** What the JVM itself did during the median batch, when the run recorded it. */
-    private static String jvmSentence(Map<String, Part> parts, double batch) {
+    /**
+     * What the JVM itself did during the median batch, when the run recorded it: with the threads' CPU (Linux), how
+     * the process's CPU splits between the tasks, the JIT compilers and the GC, and what of the cores stayed idle.
+     */
+    static String jvmSentence(Map<String, Part> parts, double batch, int cores) {
         Double jit = jvm(parts, OperatorBreakdown.JIT_COMPILE);
         Double gc = jvm(parts, OperatorBreakdown.GC_PAUSE);
         Double cpu = jvm(parts, OperatorBreakdown.PROCESS_CPU);
         if (jit == null || cpu == null || batch <= 0) {
             return "";
         }
-        return String.format(Locale.ROOT, " Meanwhile the JVM itself: its JIT compilers worked %s ms (%.0f%% of the "
-                        + "batch's wall time, summed over their threads, on the cores the tasks use), GC paused it %s "
-                        + "ms, and the process used %s ms of CPU in all.", n0(jit), 100 * jit / batch, n0(gc),
-                n0(cpu));
+        Double jitCpu = jvm(parts, OperatorBreakdown.JIT_CPU);
+        Double gcCpu = jvm(parts, OperatorBreakdown.GC_CPU);
+        Double taskCpu = jvm(parts, OperatorBreakdown.TASK_CPU);
+        if (jitCpu == null || gcCpu == null || taskCpu == null || cores <= 0) {
+            return String.format(Locale.ROOT, " Meanwhile the JVM itself: its JIT compilers worked %s ms (%.0f%% of "
+                            + "the batch's wall time, summed over their threads, on the cores the tasks use), GC paused "
+                            + "it %s ms, and the process used %s ms of CPU in all.", n0(jit), 100 * jit / batch,
+                    n0(gc), n0(cpu));
+        }
+        double available = cores * batch;
+        double rest = Math.max(0, cpu - jitCpu - gcCpu - taskCpu);
+        return String.format(Locale.ROOT, " Of the %s ms of CPU its %d cores offered during the batch, the executor "
+                        + "tasks used %s ms (%.0f%%), the JIT compilers %s ms (%.0f%%: a JVM still compiling the job's "
+                        + "code takes it from the tasks), the GC threads %s ms (%.0f%%; pauses %s ms), the rest of the "
+                        + "process (driver, planning, Kafka clients, listeners) %s ms (%.0f%%), and %s ms (%.0f%%) "
+                        + "stayed idle (stages with fewer tasks than cores, and the driver's steps between them).",
+                n0(available), cores, n0(taskCpu), pct(taskCpu, available), n0(jitCpu), pct(jitCpu, available),
+                n0(gcCpu), pct(gcCpu, available), n0(gc), n0(rest), pct(rest, available),
+                n0(Math.max(0, available - cpu)), pct(Math.max(0, available - cpu), available));
+    }
+
+    private static double pct(double part, double whole) {
+        return whole > 0 ? 100 * part / whole : 0;
     }
 
     private static Double jvm(Map<String, Part> parts, String counter) {

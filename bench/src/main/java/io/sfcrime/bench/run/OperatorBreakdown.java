@@ -48,12 +48,19 @@ public final class OperatorBreakdown {
     public static final String JIT_COMPILE = "jit_compile";
     public static final String GC_PAUSE = "gc_pause";
     public static final String PROCESS_CPU = "process_cpu";
+    /** On Linux: CPU of HotSpot's compiler threads, its GC threads, and Spark's executor task threads. */
+    public static final String JIT_CPU = "jit_cpu";
+    public static final String GC_CPU = "gc_cpu";
+    public static final String TASK_CPU = "task_cpu";
     private static final Map<String, String> JVM_COUNTERS = new LinkedHashMap<>();
 
     static {
         JVM_COUNTERS.put(JIT_COMPILE, "JIT compilation, summed over the compiler threads");
         JVM_COUNTERS.put(GC_PAUSE, "GC pauses");
         JVM_COUNTERS.put(PROCESS_CPU, "CPU of all its threads (up to cores × wall time)");
+        JVM_COUNTERS.put(JIT_CPU, "CPU of the JIT compiler threads");
+        JVM_COUNTERS.put(GC_CPU, "CPU of the GC threads");
+        JVM_COUNTERS.put(TASK_CPU, "CPU of the executor task threads");
         DRIVER_STEPS.put("kafka_write_action", "write action, wall (runs the lazy micro-batch plan too)");
         DRIVER_STEPS.put("collect", "collect of the updated rows to the driver, wall");
         DRIVER_STEPS.put("fold", "fold of the rows on the driver, wall");

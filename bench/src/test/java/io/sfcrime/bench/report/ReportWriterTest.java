@@ -128,10 +128,12 @@ class ReportWriterTest {
                 + " + fan-out to the count levels (WholeStageCodegen duration (one number for the fused stage)) 700 ms,"
                 + " 56% of the batch; aggregation and state store (StateStoreSave: time to update) 250 ms, 20% of the"
                 + " batch; driver work in foreachBatch");
-        // The JVM's own rows are not among the job's parts but follow them, each found by its counter.
-        assertThat(md).contains(" Meanwhile the JVM itself: its JIT compilers worked 500 ms (40% of the batch's wall"
-                + " time, summed over their threads, on the cores the tasks use), GC paused it 40 ms, and the process"
-                + " used 2,300 ms of CPU in all.");
+        // The JVM's own rows are not among the job's parts but follow them, each found by its counter: the CPU
+        // the 2 cores offered in 1,250 ms split into tasks, compilers, GC, the rest of the process, and idle.
+        assertThat(md).contains(" Of the 2,500 ms of CPU its 2 cores offered during the batch, the executor tasks used"
+                + " 1,200 ms (48%), the JIT compilers 600 ms (24%: a JVM still compiling the job's code takes it from"
+                + " the tasks), the GC threads 100 ms (4%; pauses 40 ms), the rest of the process (driver, planning,"
+                + " Kafka clients, listeners) 400 ms (16%), and 200 ms (8%) stayed idle");
     }
 
     @Test

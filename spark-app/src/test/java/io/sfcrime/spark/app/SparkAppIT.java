@@ -85,10 +85,14 @@ class SparkAppIT {
                 assertThat(line.get("driver_ms").fieldNames()).toIterable()
                         .contains("kafka_write_action", "collect", "fold", "snapshot", "total");
                 // The JVM's work during the batch: a batch with data uses some CPU (its tasks run in this JVM).
+                // On Linux also the CPU of the compiler, GC and executor task threads, from /proc.
                 assertThat(line.get("jvm_ms").fieldNames()).toIterable()
-                        .containsExactly("jit_compile", "gc_pause", "process_cpu");
+                        .containsExactly("jit_compile", "gc_pause", "process_cpu", "jit_cpu", "gc_cpu", "task_cpu");
                 assertThat(line.get("jvm_ms").get("process_cpu").asLong()).isPositive();
                 assertThat(line.get("jvm_ms").get("jit_compile").asLong()).isNotNegative();
+                assertThat(line.get("jvm_ms").get("jit_cpu").asLong()).isNotNegative();
+                assertThat(line.get("jvm_ms").get("task_cpu").asLong())
+                        .isNotNegative().isLessThanOrEqualTo(line.get("jvm_ms").get("process_cpu").asLong() + 20);
             }
         }
         assertThat(scanned).isEqualTo(inputRows);

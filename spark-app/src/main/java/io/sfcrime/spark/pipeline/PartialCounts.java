@@ -30,9 +30,7 @@ import static io.sfcrime.spark.pipeline.Columns.LEVEL;
 import static io.sfcrime.spark.pipeline.Columns.VALID_ROWS;
 import static io.sfcrime.spark.pipeline.Columns.WINDOW_END;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.unix_millis;
 
 /**
  * Parse, validate and count in one pass ({@code query.preAggregate}): each Kafka partition's records of a batch are
@@ -44,7 +42,7 @@ import static org.apache.spark.sql.functions.unix_millis;
  * fans it out to three rows and hashes each in Spark's partial aggregation, which the bench's profile showed costing
  * more than the scan itself. The counts are the same: Spark's own partial aggregation already sums rows before the
  * shuffle and the watermark, and this does that sum earlier. The verdicts are {@link CallScan}'s: same scanner, same
- * event-time range, same batch clock ({@code current_timestamp()}, kept in the offset log).
+ * event-time range, same batch clock ({@link BatchConstants#clockMillisText()}, kept in the offset log).
  */
 public final class PartialCounts {
     /** How many records a partial row stands for. */
@@ -82,7 +80,7 @@ public final class PartialCounts {
                                      DeadLetterTarget deadLetters) {
         long windowUs = window.toNanos() / 1000;
         Dataset<Row> records = kafkaRows.select(col("key"), col("value"), col("topic"), col("partition"),
-                col("offset"), unix_millis(current_timestamp()));
+                col("offset"), BatchConstants.clockMillisText());
         Dataset<Row> partial = records.mapPartitions(
                 (MapPartitionsFunction<Row, Row>) it -> fold(it, range, windowUs, deadLetters),
                 Encoders.row(PARTIAL));
@@ -99,12 +97,18 @@ public final class PartialCounts {
     static Iterator<Row> fold(Iterator<Row> records, EventTimeRange range, long windowUs,
                               DeadLetterTarget deadLetters) {
         CallScanner s = new CallScanner();
+        String clockText = null; // one batch clock for all of a partition's rows: parsed once
+        long clock = 0;
         Map<Cell, long[]> cells = new HashMap<>();
         Map<String, long[]> invalidByCode = new HashMap<>();
         while (records.hasNext()) {
             Row r = records.next();
             byte[] value = (byte[]) r.get(1);
-            Invalid why = value == null ? s.scan(null) : s.scan(value, value.length, range, r.getLong(5));
+            if (clockText == null || !clockText.equals(r.getString(5))) {
+                clockText = r.getString(5);
+                clock = BatchConstants.clockMillis(clockText);
+            }
+            Invalid why = value == null ? s.scan(null) : s.scan(value, value.length, range, clock);
             if (why == null) {
                 // As WindowCounts.windowEnd: the end of the epoch-aligned window holding the event time.
                 long us = s.eventMillis() * 1000L;

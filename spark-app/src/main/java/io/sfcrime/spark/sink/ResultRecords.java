@@ -1,6 +1,7 @@
 package io.sfcrime.spark.sink;
 
 import io.sfcrime.common.report.ReportField;
+import io.sfcrime.spark.pipeline.BatchConstants;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -65,7 +66,7 @@ public final class ResultRecords {
                         .as(ReportField.DISPOSITION_DESCRIPTION.key()),
                 when(isWindow.unary_$bang(), col(CRIME_TYPE)).as(FIELD_NAME),
                 col(COUNT).as(ReportField.COUNT.key()),
-                lit(batchId).as(FIELD_BATCH_ID),
+                BatchConstants.batchId(batchId).as(FIELD_BATCH_ID),
                 lit(queryId).as(FIELD_QUERY_ID)));
         return described.select(key.as("key"), value.as("value"), col(LEVEL), col(CRIME_TYPE), col(COUNT),
                 when(isWindow, date_format(col(WINDOW_START), LOCAL)).as(WINDOW_START),

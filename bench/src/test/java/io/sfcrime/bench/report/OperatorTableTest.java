@@ -16,12 +16,18 @@ class OperatorTableTest {
         parts.put(OperatorBreakdown.JVM + " | " + measure, new Part(OperatorBreakdown.JVM, measure, ms, false));
     }
 
-    @Test
-    void withoutThreadCpuOnlyTheBeansAreQuoted() {
+    /** The management beans' three counters, as every run since they were added recorded them. */
+    private static Map<String, Part> beans(double jitMs) {
         Map<String, Part> parts = new LinkedHashMap<>();
-        jvm(parts, OperatorBreakdown.JIT_COMPILE, 1000);
+        jvm(parts, OperatorBreakdown.JIT_COMPILE, jitMs);
         jvm(parts, OperatorBreakdown.GC_PAUSE, 20);
         jvm(parts, OperatorBreakdown.PROCESS_CPU, 3000);
+        return parts;
+    }
+
+    @Test
+    void withoutThreadCpuOnlyTheBeansAreQuoted() {
+        Map<String, Part> parts = beans(1000);
         assertThat(OperatorTable.jvmSentence(parts, 2000, 2)).isEqualTo(" Meanwhile the JVM itself: its JIT compilers"
                 + " worked 1,000 ms (50% of the batch's wall time, summed over their threads, on the cores the tasks"
                 + " use), GC paused it 20 ms, and the process used 3,000 ms of CPU in all.");
@@ -29,10 +35,7 @@ class OperatorTableTest {
 
     @Test
     void withThreadCpuTheCoresTimeIsSplitAndIdleIsWhatNobodyUsed() {
-        Map<String, Part> parts = new LinkedHashMap<>();
-        jvm(parts, OperatorBreakdown.JIT_COMPILE, 300);
-        jvm(parts, OperatorBreakdown.GC_PAUSE, 20);
-        jvm(parts, OperatorBreakdown.PROCESS_CPU, 3000);
+        Map<String, Part> parts = beans(300);
         jvm(parts, OperatorBreakdown.JIT_CPU, 1000);
         jvm(parts, OperatorBreakdown.GC_CPU, 200);
         jvm(parts, OperatorBreakdown.TASK_CPU, 1500);

@@ -188,6 +188,7 @@ final class OperatorTable {
         }
         double available = cores * batch;
         double rest = Math.max(0, cpu - jitCpu - gcCpu - taskCpu);
+        double idle = Math.max(0, available - cpu);
         return String.format(Locale.ROOT, " Of the %s ms of CPU its %d cores offered during the batch, the executor "
                         + "tasks used %s ms (%.0f%%), the JIT compilers %s ms (%.0f%%: a JVM still compiling the job's "
                         + "code takes it from the tasks), the GC threads %s ms (%.0f%%; pauses %s ms), the rest of the "
@@ -195,7 +196,7 @@ final class OperatorTable {
                         + "stayed idle (stages with fewer tasks than cores, and the driver's steps between them).",
                 n0(available), cores, n0(taskCpu), pct(taskCpu, available), n0(jitCpu), pct(jitCpu, available),
                 n0(gcCpu), pct(gcCpu, available), n0(gc), n0(rest), pct(rest, available),
-                n0(Math.max(0, available - cpu)), pct(Math.max(0, available - cpu), available));
+                n0(idle), pct(idle, available));
     }
 
     private static double pct(double part, double whole) {

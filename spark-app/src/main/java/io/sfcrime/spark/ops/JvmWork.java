@@ -70,9 +70,7 @@ record JvmWork(long jitMs, long gcMs, long cpuNanos, ThreadCpu threads) {
             if (!Files.isDirectory(tasks)) {
                 return null;
             }
-            long jit = 0;
-            long gc = 0;
-            long task = 0;
+            long[] ms = new long[Kind.values().length];
             try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
                 for (Path thread : threads) {
                     String stat;
@@ -81,25 +79,39 @@ record JvmWork(long jitMs, long gcMs, long cpuNanos, ThreadCpu threads) {
                     } catch (IOException ended) {
                         continue; // the thread ended after the listing
                     }
-                    int open = stat.indexOf('(');
                     int close = stat.lastIndexOf(')');
-                    if (open < 0 || close < open) {
-                        continue;
-                    }
-                    String name = stat.substring(open + 1, close);
-                    long ms = ticks(stat.substring(close + 2)) * MS_PER_TICK;
-                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-                        jit += ms;
-                    } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
-                        gc += ms;
-                    } else if (name.startsWith("Executor task")) {
-                        task += ms;
+                    Kind kind = close < 0 ? null : Kind.of(stat.substring(stat.indexOf('(') + 1, close));
+                    if (kind != null) {
+                        ms[kind.ordinal()] += ticks(stat.substring(close + 2)) * MS_PER_TICK;
                     }
                 }
             } catch (IOException | RuntimeException e) {
                 return null;
             }
-            return new ThreadCpu(jit, gc, task);
+            return new ThreadCpu(ms[Kind.JIT.ordinal()], ms[Kind.GC.ordinal()], ms[Kind.TASK.ordinal()]);
+        }
+
+        /** The kinds of thread counted, by the start of their names. */
+        private enum Kind {
+            JIT("C1 Compiler", "C2 Compiler"), GC("GC Thread", "G1 "), TASK("Executor task");
+
+            private final String[] prefixes;
+
+            Kind(String... prefixes) {
+                this.prefixes = prefixes;
+            }
+
+            /** The kind of the thread named {@code name}, or null for a thread not counted. */
+            static Kind of(String name) {
+                for (Kind k : values()) {
+                    for (String prefix : k.prefixes) {
+                        if (name.startsWith(prefix)) {
+                            return k;
+                        }
+                    }
+                }
+                return null;
+            }
         }
 
         /** utime + stime: fields 14 and 15 of the stat line, the 12th and 13th after the name's closing bracket. */

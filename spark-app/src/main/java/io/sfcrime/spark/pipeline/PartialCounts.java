@@ -97,16 +97,16 @@ public final class PartialCounts {
     static Iterator<Row> fold(Iterator<Row> records, EventTimeRange range, long windowUs,
                               DeadLetterTarget deadLetters) {
         CallScanner s = new CallScanner();
-        String clockText = null; // one batch clock for all of a partition's rows: parsed once
-        long clock = 0;
+        long clock = 0; // the batch's clock: one literal for the whole batch, so parsed from the first row only
+        boolean clockRead = false;
         Map<Cell, long[]> cells = new HashMap<>();
         Map<String, long[]> invalidByCode = new HashMap<>();
         while (records.hasNext()) {
             Row r = records.next();
             byte[] value = (byte[]) r.get(1);
-            if (clockText == null || !clockText.equals(r.getString(5))) {
-                clockText = r.getString(5);
-                clock = BatchConstants.clockMillis(clockText);
+            if (!clockRead) {
+                clock = BatchConstants.clockMillis(r.getString(5));
+                clockRead = true;
             }
             Invalid why = value == null ? s.scan(null) : s.scan(value, value.length, range, clock);
             if (why == null) {
